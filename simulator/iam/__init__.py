@@ -1,0 +1,29 @@
+"""Authorization: the one function every request passes before its handler runs.
+
+Today it allows every authenticated request and says so in its reasons; the access-control
+issue fills in identity policies, key policies, grants and resource policies behind the same
+:func:`authorize` signature, so no call site changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.core.context import RequestContext
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    action: str
+    resource: str
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def authorize(ctx: RequestContext, action: str, resource: str) -> Decision:
+    return Decision(
+        allowed=True,
+        action=action,
+        resource=resource,
+        reasons=("policy evaluation is not simulated yet: every authenticated call is allowed",),
+    )

@@ -1,0 +1,209 @@
+"""The one dispatcher behind both transports.
+
+``Dispatcher.handle`` takes an :class:`AwsRequest` (headers with lower-case names, raw body)
+and returns an :class:`AwsResponse`. In order it: routes by the ``X-Amz-Target`` prefix,
+authenticates the SigV4 access key, decodes the body by the input shape, validates it against
+the model's constraints, authorizes the IAM action, runs the handler, encodes the output, and
+writes the audit record. Any AWSError becomes AWS's JSON error body; any other exception becomes
+``InternalFailure`` (500), is logged, and never escapes to the caller's kernel or server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from simulator import iam
+from simulator.core import errors
+from simulator.core.audit import redact
+from simulator.core.context import Principal, RequestContext
+from simulator.protocol import codec, spec
+from simulator.protocol.validate import validate
+
+if TYPE_CHECKING:
+    from simulator.cloud import Cloud
+
+log = logging.getLogger("simulator")
+
+_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_JSON_CT = "application/x-amz-json-1.1"
+
+
+@dataclass
+class AwsRequest:
+    headers: dict[str, str]
+    body: bytes
+    method: str = "POST"
+    path: str = "/"
+    source_ip: str = "127.0.0.1"
+
+
+@dataclass
+class AwsResponse:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+class Dispatcher:
+    def __init__(self, cloud: Cloud) -> None:
+        self._cloud = cloud
+        self._lock = threading.RLock()
+        self._prefixes = spec.target_prefixes()
+
+    def handle(self, request: AwsRequest) -> AwsResponse:
+        with self._lock:
+            request_id = self._cloud.ids.uuid()
+            try:
+                return self._handle(request, request_id)
+            except Exception:  # the last line of defence: never let a traceback out
+                log.exception("internal failure handling request %s", request_id)
+                return _error(request_id, errors.InternalFailure("An internal error occurred."))
+
+    def _handle(self, request: AwsRequest, request_id: str) -> AwsResponse:
+        target = request.headers.get("x-amz-target", "")
+        prefix, _, op_name = target.partition(".")
+        service_name = self._prefixes.get(prefix)
+        if service_name is None or not op_name:
+            shown = target or "(none)"
+            return _error(
+                request_id,
+                errors.UnknownOperationException(f"Unknown operation target {shown}"),
+            )
+        model = spec.service_model(service_name)
+        try:
+            op_model = model.operation_model(op_name)
+        except Exception:
+            return _error(
+                request_id, errors.UnknownOperationException(f"Unknown operation {target}")
+            )
+
+        auth = request.headers.get("authorization", "")
+        m = _SCOPE.search(auth)
+        if m is None:
+            return _error(request_id, errors.MissingAuthenticationTokenException(
+                "Missing Authentication Token"))
+        access_key, region, _scope_service = m.group(1), m.group(2), m.group(3)
+        principal = self._cloud.principal_for_access_key(access_key)
+        if principal is None:
+            return _error(request_id, errors.UnrecognizedClientException(
+                "The security token included in the request is invalid."))
+        if region not in self._cloud.regions:
+            return _error(request_id, errors.UnrecognizedClientException(
+                f"The security token included in the request is invalid for region {region}."))
+
+        ctx = RequestContext(
+            service=service_name,
+            operation=op_name,
+            account_id=principal.account_id,
+            region=region,
+            principal=principal,
+            request_id=request_id,
+            now=self._cloud.clock.now(),
+            source_ip=request.source_ip,
+            user_agent=request.headers.get("user-agent", ""),
+        )
+        return self.invoke(ctx, request.body, raw=True)
+
+    def invoke(self, ctx: RequestContext, body: Any, *, raw: bool = False) -> AwsResponse:
+        """Run one operation for ``ctx``; ``body`` is wire JSON bytes (raw) or a parsed dict."""
+        service = self._cloud.service(ctx.service)
+        op_model = spec.service_model(ctx.service).operation_model(ctx.operation)
+        op_spec = service.operations.get(ctx.operation)
+        params: dict[str, Any] = {}
+        result: Any = None
+        failure: errors.AWSError | None = None
+        try:
+            if raw:
+                try:
+                    parsed = json.loads(body) if body else {}
+                except (ValueError, UnicodeDecodeError):
+                    raise errors.SerializationException(
+                        "Unable to parse the request body as JSON") from None
+            else:
+                parsed = body
+            params = codec.decode_input(op_model.input_shape, parsed)
+            validate(op_model.input_shape, params)
+            if op_spec is None:
+                raise errors.NotSimulatedException(
+                    f"{model_name(ctx.service)} {ctx.operation} is not simulated by Secrets Lab yet."
+                )
+            resource = op_spec.resource(service, ctx, params) if op_spec.resource else "*"
+            decision = iam.authorize(ctx, op_spec.action, resource)
+            if not decision.allowed:
+                raise errors.AccessDeniedException(
+                    f"User: {ctx.principal.arn} is not authorized to perform: "
+                    f"{op_spec.action} on resource: {resource}"
+                )
+            result = getattr(service, op_spec.method_name)(ctx, params)
+            encoded = codec.encode_output(op_model.output_shape, result)
+            payload = json.dumps(encoded, separators=(",", ":")).encode()
+            response = AwsResponse(200, _headers(ctx.request_id, payload), payload)
+        except errors.AWSError as exc:
+            failure = exc
+            response = _error(ctx.request_id, exc)
+        except Exception:
+            log.exception("internal failure in %s.%s (%s)", ctx.service, ctx.operation,
+                          ctx.request_id)
+            failure = errors.InternalFailure("An internal error occurred.")
+            response = _error(ctx.request_id, failure)
+        self._audit(ctx, op_model, op_spec, params, result, failure)
+        return response
+
+    def _audit(self, ctx: RequestContext, op_model: Any, op_spec: Any, params: dict[str, Any],
+               result: Any, failure: errors.AWSError | None) -> None:
+        read_only = op_spec.read_only if op_spec is not None else _looks_read_only(ctx.operation)
+        record: dict[str, Any] = {
+            "eventVersion": "1.11",
+            "userIdentity": ctx.principal.user_identity(),
+            "eventTime": ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "eventSource": f"{spec.service_model(ctx.service).endpoint_prefix}.amazonaws.com",
+            "eventName": ctx.operation,
+            "awsRegion": ctx.region,
+            "sourceIPAddress": ctx.principal.invoked_by or ctx.source_ip,
+            "userAgent": ctx.principal.invoked_by or ctx.user_agent,
+            "requestParameters": redact(op_model.input_shape, params) if params else None,
+            "responseElements": None,
+            "requestID": ctx.request_id,
+            "eventID": self._cloud.ids.uuid(),
+            "readOnly": read_only,
+            "eventType": "AwsApiCall",
+            "managementEvent": True,
+            "recipientAccountId": ctx.account_id,
+            "eventCategory": "Management",
+        }
+        if failure is not None:
+            record["errorCode"] = failure.code
+            record["errorMessage"] = failure.message
+        elif not read_only and isinstance(result, dict):
+            record["responseElements"] = redact(op_model.output_shape, result)
+        self._cloud.trail.append(record)
+
+
+def _looks_read_only(operation: str) -> bool:
+    return operation.startswith(("Describe", "List", "Get"))
+
+
+def model_name(service: str) -> str:
+    meta = spec.service_model(service).metadata
+    return str(meta.get("serviceAbbreviation") or meta.get("serviceId") or service)
+
+
+def _headers(request_id: str, payload: bytes) -> dict[str, str]:
+    return {
+        "x-amzn-RequestId": request_id,
+        "Content-Type": _JSON_CT,
+        "Content-Length": str(len(payload)),
+    }
+
+
+def _error(request_id: str, exc: errors.AWSError) -> AwsResponse:
+    payload = json.dumps({"__type": exc.code, "message": exc.message}).encode()
+    return AwsResponse(exc.status, _headers(request_id, payload), payload)
+
+
+__all__ = ["AwsRequest", "AwsResponse", "Dispatcher", "Principal"]

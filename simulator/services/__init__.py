@@ -1,0 +1,1 @@
+"""The simulated AWS services; each lives in its own subpackage."""

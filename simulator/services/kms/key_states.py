@@ -1,0 +1,78 @@
+"""Which operations a key's state allows: AWS's operation × key-state table, as data.
+
+Source: https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html (facts sheet 1.5).
+Each cell is ``None`` (allowed) or the error AWS returns, with its message template. Handlers
+call :func:`check` once; nothing else in the service tests key states for permission.
+Where the AWS table says "2 or 3" for cryptographic operations on a key pending deletion we
+answer ``KMSInvalidStateException`` (footnote 3), the error AWS returns today.
+"""
+
+from __future__ import annotations
+
+from simulator.core.errors import AWSError
+from simulator.services.kms.errors import DisabledException, KMSInvalidStateException
+from simulator.services.kms.model import Key, KeyState
+
+Rule = tuple[type[AWSError], str] | None
+
+_DISABLED: Rule = (DisabledException, "{arn} is disabled.")
+_PENDING_DELETION: Rule = (KMSInvalidStateException, "{arn} is pending deletion.")
+_PENDING_REPLICA_DELETION: Rule = (KMSInvalidStateException, "{arn} is pending replica deletion.")
+_NOT_PENDING: Rule = (KMSInvalidStateException, "{arn} is not pending deletion.")
+_PENDING_IMPORT: Rule = (KMSInvalidStateException, "{arn} is pending import.")
+_UNAVAILABLE: Rule = (KMSInvalidStateException, "{arn} is unavailable.")
+_CREATING: Rule = (KMSInvalidStateException, "{arn} is creating.")
+_UPDATING: Rule = (KMSInvalidStateException, "{arn} is updating.")
+
+S = KeyState
+
+
+def _row(
+    enabled: Rule, disabled: Rule, pending_deletion: Rule, pending_replica_deletion: Rule,
+    pending_import: Rule, unavailable: Rule, creating: Rule, updating: Rule,
+) -> dict[KeyState, Rule]:
+    return {
+        S.ENABLED: enabled, S.DISABLED: disabled, S.PENDING_DELETION: pending_deletion,
+        S.PENDING_REPLICA_DELETION: pending_replica_deletion, S.PENDING_IMPORT: pending_import,
+        S.UNAVAILABLE: unavailable, S.CREATING: creating, S.UPDATING: updating,
+    }
+
+
+_CRYPTO = _row(None, _DISABLED, _PENDING_DELETION, _PENDING_REPLICA_DELETION, _PENDING_IMPORT,
+               _UNAVAILABLE, _CREATING, None)
+_ENABLE_DISABLE = _row(None, None, _PENDING_DELETION, _PENDING_REPLICA_DELETION,
+                       _PENDING_IMPORT, None, _CREATING, _UPDATING)
+_SCHEDULE_DELETION = _row(None, None, _PENDING_DELETION, _PENDING_REPLICA_DELETION, None, None,
+                          None, _UPDATING)
+_CANCEL_DELETION = _row(_NOT_PENDING, _NOT_PENDING, None, None, _NOT_PENDING, _NOT_PENDING,
+                        _NOT_PENDING, _NOT_PENDING)
+_ANNOTATE = _row(None, None, _PENDING_DELETION, _PENDING_REPLICA_DELETION, None, None, None,
+                 None)
+_ALWAYS = _row(None, None, None, None, None, None, None, None)
+
+TABLE: dict[str, dict[KeyState, Rule]] = {
+    **dict.fromkeys(
+        ["Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
+         "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify",
+         "GenerateMac", "VerifyMac", "GetPublicKey", "DeriveSharedSecret", "CreateGrant"],
+        _CRYPTO,
+    ),
+    **dict.fromkeys(["EnableKey", "DisableKey"], _ENABLE_DISABLE),
+    "ScheduleKeyDeletion": _SCHEDULE_DELETION,
+    "CancelKeyDeletion": _CANCEL_DELETION,
+    **dict.fromkeys(["CreateAlias", "TagResource", "UntagResource", "UpdateKeyDescription"],
+                    _ANNOTATE),
+    **dict.fromkeys(
+        ["DescribeKey", "GetKeyPolicy", "PutKeyPolicy", "ListKeyPolicies", "ListResourceTags",
+         "ListAliases", "DeleteAlias", "ListGrants", "RetireGrant", "RevokeGrant"],
+        _ALWAYS,
+    ),
+}
+
+
+def check(operation: str, key: Key) -> None:
+    """Raise the error AWS returns when ``operation`` meets ``key`` in its current state."""
+    rule = TABLE[operation][key.state]
+    if rule is not None:
+        cls, template = rule
+        raise cls(template.format(arn=key.arn))

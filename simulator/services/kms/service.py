@@ -1,0 +1,361 @@
+"""KMS handlers: keys, aliases, symmetric encryption, data keys, deletion on the clock.
+
+Handlers are thin: they resolve the key, ask :mod:`key_states` whether its state allows the
+operation, and call :mod:`crypto`. Facts (limits, messages, defaults) come from the facts
+sheet part 1 and the KMS API reference; each surprising rule cites its page.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import json
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from simulator.core.context import RequestContext
+from simulator.core.errors import NotSimulatedException, ValidationException
+from simulator.core.persist import from_json, to_json
+from simulator.protocol.registry import operation
+from simulator.services.base import Service, ServiceEnv
+from simulator.services.kms import crypto, key_states
+from simulator.services.kms.annotations import (
+    AnnotationOps,
+    check_policy,
+    key_resource,
+    parse_tags,
+    service_event,
+)
+from simulator.services.kms.errors import (
+    DryRunOperationException,
+    IncorrectKeyException,
+    InvalidCiphertextException,
+    InvalidKeyUsageException,
+    InvalidMarkerException,
+    LimitExceededException,
+)
+from simulator.services.kms.keys import KeyFinder, alias_arn, is_key_id, key_arn, metadata
+from simulator.services.kms.model import (
+    Key,
+    KeyManager,
+    KeyMaterial,
+    KeyState,
+    KeyUsage,
+    Origin,
+    RegionState,
+)
+
+# Facts sheet 1.16 (K-RQ): resource quotas per account and Region.
+KEYS_PER_REGION = 100_000
+# Facts sheet 1.6 (K-SKD): the service enforces 7-30 days although the model allows 1-365.
+MIN_WINDOW, MAX_WINDOW, DEFAULT_WINDOW = 7, 30, 30
+DRY_RUN_MESSAGE = "The request would have succeeded, but the DryRun option is set."
+
+
+def _default_policy(account_id: str) -> str:
+    # K-DKP: the default key policy for keys created through the API: one statement giving the
+    # account (and so IAM policies) full access to the key.
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Id": "key-default-1",
+            "Statement": [
+                {
+                    "Sid": "Enable IAM policies",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }
+            ],
+        },
+        indent=2,
+    )
+
+
+def _marker(index: int) -> str:
+    return base64.urlsafe_b64encode(f"v1:{index}".encode()).decode()
+
+
+def page(items: list[Any], params: dict[str, Any], default_limit: int = 100) -> tuple[list[Any], dict[str, Any]]:
+    start = 0
+    marker = params.get("Marker")
+    if marker is not None:
+        try:
+            tag, _, num = base64.urlsafe_b64decode(marker.encode()).decode().partition(":")
+            start = int(num)
+            if tag != "v1" or start < 0:
+                raise ValueError
+        except ValueError:
+            raise InvalidMarkerException("The marker is invalid.") from None
+    limit = params.get("Limit", default_limit)
+    chunk = items[start : start + limit]
+    more = start + limit < len(items)
+    extra: dict[str, Any] = {"Truncated": more}
+    if more:
+        extra["NextMarker"] = _marker(start + limit)
+    return chunk, extra
+
+
+class KmsService(AnnotationOps, Service):
+    service_name = "kms"
+
+    def __init__(self, env: ServiceEnv) -> None:
+        super().__init__(env)
+        self._regions: dict[str, RegionState] = {}
+        self._aead: dict[str, AESGCM] = {}  # unsealed material, never persisted or shown
+        self.finder = KeyFinder(self.state)
+        env.scheduler.register("kms.delete_key", self._delete_key_job)
+
+    def __repr__(self) -> str:
+        return f"<KmsService {sum(len(s.keys) for s in self._regions.values())} keys>"
+
+    # -- state ----------------------------------------------------------------------------
+    def state(self, account: str, region: str) -> RegionState:
+        slot = f"{account}:{region}"
+        st = self._regions.get(slot)
+        if st is None:
+            st = self._regions[slot] = RegionState()
+        return st
+
+    def dump(self) -> Any:
+        return {slot: to_json(st) for slot, st in self._regions.items()}
+
+    def restore(self, data: Any) -> None:
+        self._regions = {slot: from_json(RegionState, raw) for slot, raw in data.items()}
+        self._aead.clear()
+
+    def _cipher(self, key: Key, material: KeyMaterial) -> AESGCM:
+        aead = self._aead.get(material.material_id)
+        if aead is None:
+            raw = self.env.vault.unseal(material.sealed, key.arn.encode())
+            aead = self._aead[material.material_id] = AESGCM(raw)
+        return aead
+
+    def _new_material(self, key_arn_: str) -> KeyMaterial:
+        ids = self.env.ids
+        return KeyMaterial(
+            material_id=ids.hex(64),
+            sealed=self.env.vault.seal(ids.bytes(32), key_arn_.encode()),
+            created=self.env.clock.now(),
+        )
+
+    # -- keys -----------------------------------------------------------------------------
+    @operation("CreateKey")
+    def create_key(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        spec = p.get("KeySpec") or p.get("CustomerMasterKeySpec") or "SYMMETRIC_DEFAULT"
+        if "KeySpec" in p and "CustomerMasterKeySpec" in p:
+            raise ValidationException(
+                "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
+                "CustomerMasterKeySpec is deprecated.")
+        usage = p.get("KeyUsage", "ENCRYPT_DECRYPT")
+        if spec != "SYMMETRIC_DEFAULT":
+            raise NotSimulatedException(f"KMS CreateKey with KeySpec {spec} is not simulated "
+                                        "by Secrets Lab yet (SYMMETRIC_DEFAULT is).")
+        if usage != "ENCRYPT_DECRYPT":
+            raise ValidationException(
+                f"KeyUsage {usage} is not compatible with KeySpec {spec}")
+        origin = p.get("Origin", "AWS_KMS")
+        if origin != "AWS_KMS":
+            raise NotSimulatedException(f"KMS CreateKey with Origin {origin} is not simulated "
+                                        "by Secrets Lab yet.")
+        if p.get("CustomKeyStoreId") or p.get("XksKeyId"):
+            raise NotSimulatedException("KMS custom key stores are not simulated by Secrets Lab.")
+        if p.get("MultiRegion"):
+            raise NotSimulatedException("KMS multi-Region keys are not simulated by Secrets Lab "
+                                        "yet.")
+        policy = p.get("Policy")
+        if policy is not None:
+            check_policy(policy)
+        tags = parse_tags(p.get("Tags", []))
+        st = self.state(ctx.account_id, ctx.region)
+        customer_keys = sum(1 for k in st.keys.values() if k.key_manager is KeyManager.CUSTOMER)
+        if customer_keys >= KEYS_PER_REGION:
+            raise LimitExceededException(
+                f"The request was rejected because the customer managed keys quota "
+                f"({KEYS_PER_REGION}) for this account and Region has been reached.")
+        key_id = self.env.ids.uuid()
+        arn = key_arn(ctx.region, ctx.account_id, key_id)
+        key = Key(
+            key_id=key_id,
+            arn=arn,
+            account_id=ctx.account_id,
+            region=ctx.region,
+            creation_date=ctx.now,
+            description=p.get("Description", ""),
+            key_spec=spec,
+            key_usage=KeyUsage(usage),
+            origin=Origin(origin),
+            key_manager=KeyManager.CUSTOMER,
+            state=KeyState.ENABLED,
+            policy=policy if policy is not None else _default_policy(ctx.account_id),
+            materials=[self._new_material(arn)],
+            tags=tags,
+        )
+        st.keys[key_id] = key
+        return {"KeyMetadata": metadata(key)}
+
+    @operation("DescribeKey", read_only=True, resource=key_resource)
+    def describe_key(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        return {"KeyMetadata": metadata(self.finder.find(ctx, p["KeyId"]))}
+
+    @operation("ListKeys", read_only=True)
+    def list_keys(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        keys = list(self.state(ctx.account_id, ctx.region).keys.values())
+        chunk, extra = page(keys, p)
+        return {"Keys": [{"KeyId": k.key_id, "KeyArn": k.arn} for k in chunk], **extra}
+
+    @operation("EnableKey", resource=key_resource)
+    def enable_key(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.finder.find(ctx, p["KeyId"], aliases=False)
+        key_states.check("EnableKey", key)
+        key.state = KeyState.ENABLED
+        return {}
+
+    @operation("DisableKey", resource=key_resource)
+    def disable_key(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.finder.find(ctx, p["KeyId"], aliases=False)
+        key_states.check("DisableKey", key)
+        key.state = KeyState.DISABLED
+        return {}
+
+    @operation("UpdateKeyDescription", resource=key_resource)
+    def update_key_description(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.finder.find(ctx, p["KeyId"], aliases=False)
+        key_states.check("UpdateKeyDescription", key)
+        key.description = p["Description"]
+        return {}
+
+    @operation("ScheduleKeyDeletion", resource=key_resource)
+    def schedule_key_deletion(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.finder.find(ctx, p["KeyId"], aliases=False)
+        days = p.get("PendingWindowInDays", DEFAULT_WINDOW)
+        if not MIN_WINDOW <= days <= MAX_WINDOW:
+            bound = (f"greater than or equal to {MIN_WINDOW}" if days < MIN_WINDOW
+                     else f"less than or equal to {MAX_WINDOW}")
+            raise ValidationException(
+                f"1 validation error detected: Value '{days}' at 'pendingWindowInDays' failed "
+                f"to satisfy constraint: Member must have value {bound}")
+        key_states.check("ScheduleKeyDeletion", key)
+        key.state = KeyState.PENDING_DELETION
+        key.deletion_date = ctx.now + _dt.timedelta(days=days)
+        key.pending_window_days = days
+        key.deletion_job = self.env.scheduler.schedule(
+            key.deletion_date, "kms.delete_key",
+            account=key.account_id, region=key.region, key_id=key.key_id)
+        return {"KeyId": key.arn, "DeletionDate": key.deletion_date, "KeyState": key.state,
+                "PendingWindowInDays": days}
+
+    @operation("CancelKeyDeletion", resource=key_resource)
+    def cancel_key_deletion(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self.finder.find(ctx, p["KeyId"], aliases=False)
+        key_states.check("CancelKeyDeletion", key)
+        self.env.scheduler.cancel(key.deletion_job)
+        # K-CKD: a key whose deletion is cancelled is Disabled, not Enabled.
+        key.state = KeyState.DISABLED
+        key.deletion_date = key.pending_window_days = key.deletion_job = None
+        return {"KeyId": key.arn}
+
+    def _delete_key_job(self, due: _dt.datetime, args: dict[str, Any]) -> None:
+        st = self.state(args["account"], args["region"])
+        key = st.keys.pop(args["key_id"], None)
+        if key is None:
+            return
+        for name in [a.name for a in st.aliases.values() if a.target_key_id == key.key_id]:
+            del st.aliases[name]
+        for m in key.materials:
+            self._aead.pop(m.material_id, None)
+        self.env.trail.append(service_event("DeleteKey", due, key, self.env.ids.uuid()))
+
+    # -- encryption -----------------------------------------------------------------------
+    def _usable(self, ctx: RequestContext, op: str, key_id: str, p: dict[str, Any]) -> Key:
+        key = self.finder.find(ctx, key_id)
+        key_states.check(op, key)
+        if key.key_usage is not KeyUsage.ENCRYPT_DECRYPT:
+            raise InvalidKeyUsageException(
+                f"{key.arn} key usage is {key.key_usage.value} which is not valid for {op}.")
+        algorithm = p.get("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+        if algorithm != "SYMMETRIC_DEFAULT":
+            raise InvalidKeyUsageException(
+                f"Encryption algorithm {algorithm} is not supported by {key.arn}.")
+        if p.get("DryRun"):
+            raise DryRunOperationException(DRY_RUN_MESSAGE)
+        return key
+
+    def _encrypt(self, key: Key, plaintext: bytes, context: dict[str, str] | None) -> bytes:
+        material = key.current_material
+        return crypto.seal(self._cipher(key, material), key.key_id, material.material_id,
+                           self.env.ids.bytes(crypto.NONCE_BYTES), plaintext, context)
+
+    @operation("Encrypt", read_only=True, resource=key_resource)
+    def encrypt(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._usable(ctx, "Encrypt", p["KeyId"], p)
+        blob = self._encrypt(key, p["Plaintext"], p.get("EncryptionContext"))
+        return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+
+    @operation("Decrypt", read_only=True, resource=key_resource)
+    def decrypt(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        blob: bytes = p["CiphertextBlob"]
+        try:
+            header = crypto.parse_header(blob)
+        except crypto.BadCiphertext:
+            raise InvalidCiphertextException("") from None
+        if not is_key_id(header.key_id):
+            raise InvalidCiphertextException("")
+        key = self._usable(ctx, "Decrypt", p.get("KeyId") or header.key_id, p)
+        if key.key_id != header.key_id:
+            # K-DEC: a KeyId that is not the key that encrypted the blob.
+            raise IncorrectKeyException(
+                "The key ID in the request does not identify a CMK that can perform this "
+                "operation.")
+        material = key.material(header.material_id)
+        if material is None:
+            raise InvalidCiphertextException("")
+        try:
+            plaintext = crypto.open_blob(self._cipher(key, material), header, blob,
+                                         p.get("EncryptionContext"))
+        except crypto.BadCiphertext:
+            raise InvalidCiphertextException("") from None
+        return {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+                "KeyMaterialId": material.material_id}
+
+    def _data_key(self, ctx: RequestContext, op: str, p: dict[str, Any]) -> tuple[Key, bytes, bytes]:
+        spec, count = p.get("KeySpec"), p.get("NumberOfBytes")
+        # K-GDK: exactly one of KeySpec and NumberOfBytes.
+        if (spec is None) == (count is None):
+            raise ValidationException(
+                "Please specify either number of bytes or key spec." if spec is None else
+                "Please specify either number of bytes or key spec, not both.")
+        if p.get("Recipient"):
+            raise NotSimulatedException("KMS Recipient (Nitro Enclaves attestation) is not "
+                                        "simulated by Secrets Lab.")
+        key = self._usable(ctx, op, p["KeyId"], p)
+        size = count if count is not None else {"AES_256": 32, "AES_128": 16}[spec]
+        plaintext = self.env.ids.bytes(size)
+        return key, plaintext, self._encrypt(key, plaintext, p.get("EncryptionContext"))
+
+    @operation("GenerateDataKey", read_only=True, resource=key_resource)
+    def generate_data_key(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key, plaintext, blob = self._data_key(ctx, "GenerateDataKey", p)
+        return {"CiphertextBlob": blob, "Plaintext": plaintext, "KeyId": key.arn,
+                "KeyMaterialId": key.current_material.material_id}
+
+    @operation("GenerateDataKeyWithoutPlaintext", read_only=True, resource=key_resource)
+    def generate_data_key_without_plaintext(self, ctx: RequestContext,
+                                            p: dict[str, Any]) -> dict[str, Any]:
+        key, _plaintext, blob = self._data_key(ctx, "GenerateDataKeyWithoutPlaintext", p)
+        return {"CiphertextBlob": blob, "KeyId": key.arn,
+                "KeyMaterialId": key.current_material.material_id}
+
+    @operation("GenerateRandom", read_only=True)
+    def generate_random(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        if p.get("CustomKeyStoreId") or p.get("Recipient"):
+            raise NotSimulatedException("GenerateRandom from a custom key store or for a Nitro "
+                                        "Enclave recipient is not simulated by Secrets Lab.")
+        if "NumberOfBytes" not in p:
+            # K-RAND: required in practice although the model marks it optional.
+            raise ValidationException(
+                "1 validation error detected: Value null at 'numberOfBytes' failed to satisfy "
+                "constraint: Member must not be null")
+        return {"Plaintext": self.env.ids.bytes(p["NumberOfBytes"])}

@@ -1,0 +1,1 @@
+"""Transports: thin adapters from botocore and HTTP to the one dispatcher."""
