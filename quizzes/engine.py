@@ -388,7 +388,7 @@ class Session:
 
     @property
     def results(self) -> Mapping[str, GradeResult]:
-        """Counted results so far, by question id (a read-only view)."""
+        """Counted results so far, by question id (a copy; the session keeps its own)."""
         return dict(self._results)
 
     @property

@@ -34,7 +34,7 @@ GOOD: dict[str, Any] = {
 
 
 def _bank(*questions: dict[str, Any]) -> str:
-    return yaml.safe_dump({"questions": list(questions)}, sort_keys=False)
+    return str(yaml.safe_dump({"questions": list(questions)}, sort_keys=False))
 
 
 def _variant(**changes: Any) -> dict[str, Any]:
@@ -135,7 +135,7 @@ BAD_CASES = {
     "empty stem": (_variant(stem="  "), "field 'stem' must be a non-empty string"),
     "unknown service": (_variant(services=["secretmanager"]), "unknown service 'secretmanager'"),
     "malformed id": (_variant(id="KMS-1"), "field 'id' must look like 'kms-001'"),
-    "malformed verify": (_variant(verify="test_kms_answers::test_x"), "pytest node id"),
+    "malformed proof node id": (_variant(verify="test_kms_answers::test_x"), "pytest node id"),
 }
 
 
@@ -199,7 +199,7 @@ def test_ids_and_stems_must_be_unique_across_banks() -> None:
     ]
 
 
-def test_verify_targets_are_found_by_parsing(tmp_path: Path) -> None:
+def test_proof_targets_are_found_by_parsing(tmp_path: Path) -> None:
     test_file = tmp_path / "tests" / "demo" / "test_demo.py"
     test_file.parent.mkdir(parents=True)
     test_file.write_text(
@@ -221,6 +221,6 @@ def test_verify_targets_are_found_by_parsing(tmp_path: Path) -> None:
         [q], problems = parse_bank(_bank(_variant(id=qid, stem=qid, verify=node_id)), "v.yaml")
         assert problems == []
         questions.append(q)
-    failing = {p.question_id: p.message for p in check_verify_targets(questions, tmp_path)}
+    failing = {str(p.question_id): p.message for p in check_verify_targets(questions, tmp_path)}
     assert sorted(failing) == ["kms-903", "kms-904", "kms-905", "kms-906"]
     assert failing["kms-905"] == "verify file tests/demo/test_missing.py not found"

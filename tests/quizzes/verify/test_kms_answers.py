@@ -1,9 +1,9 @@
 """Proofs for KMS quiz answers: each test demonstrates, against the simulator through a genuine
-botocore client, the AWS behaviour that a question in ``quizzes/banks/kms.yaml`` teaches.
+botocore client (in-process and over HTTP), the AWS behaviour that a question in
+``quizzes/banks/kms.yaml`` teaches.
 
-A question's ``verify:`` field names one of these tests. The expected behaviour is AWS's, as
-documented in the Encrypt, Decrypt and key-state pages; if a test fails, the simulator (or the
-question) is wrong, never the test's expectation.
+A question's ``verify:`` field names one of these tests. The expectations follow AWS's Encrypt,
+Decrypt and key-state documentation, so a failure points at the simulator or at the question.
 """
 
 from __future__ import annotations
@@ -17,13 +17,10 @@ PLAINTEXT_LIMIT = 4096  # bytes, Encrypt with a symmetric key (API_Encrypt.html)
 
 
 @pytest.fixture
-def kms() -> Any:
-    # Imported here rather than at module level so that the bank tests, which only parse this
-    # file, can still be collected while the simulator is being built.
-    from simulator import Cloud
-
-    cloud = Cloud(seed=7)
-    return cloud.client("kms", region_name="us-east-1")
+def kms(kms_any: Any) -> Any:
+    """A KMS client on ``Cloud(seed=7)``, us-east-1, once in-process and once over real HTTP
+    (``kms_any`` in tests/conftest.py), so each proof holds on both transports."""
+    return kms_any
 
 
 @pytest.fixture

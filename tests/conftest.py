@@ -1,0 +1,65 @@
+"""Shared fixtures: a seeded Cloud, and KMS clients over both transports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import botocore.session
+import pytest
+
+from simulator import Cloud
+from simulator.transport.http_server import serve_in_thread
+
+
+@pytest.fixture
+def cloud() -> Cloud:
+    return Cloud(seed=7)
+
+
+@pytest.fixture
+def kms(cloud: Cloud) -> Any:
+    return cloud.client("kms", region_name="us-east-1")
+
+
+@pytest.fixture
+def http_endpoint(cloud: Cloud) -> Iterator[str]:
+    server = serve_in_thread(cloud, "127.0.0.1", 0)
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def http_client(cloud: Cloud, endpoint: str, service: str, region: str = "us-east-1") -> Any:
+    """A plain botocore client that really speaks HTTP to our server."""
+    session = botocore.session.Session()
+    return session.create_client(service, region_name=region, endpoint_url=endpoint,
+                                 **cloud.credentials())
+
+
+@pytest.fixture(params=["in-process", "http"])
+def kms_any(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Any]:
+    """The same KMS API over the botocore hook and over real HTTP."""
+    if request.param == "in-process":
+        yield cloud.client("kms", region_name="us-east-1")
+        return
+    server = serve_in_thread(cloud, "127.0.0.1", 0)
+    host, port = server.server_address[:2]
+    client = http_client(cloud, f"http://{host}:{port}", "kms")
+    try:
+        yield client
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()
+
+
+def error_code(exc: pytest.ExceptionInfo[Any]) -> str:
+    return str(exc.value.response["Error"]["Code"])
+
+
+def error_message(exc: pytest.ExceptionInfo[Any]) -> str:
+    return str(exc.value.response["Error"]["Message"])

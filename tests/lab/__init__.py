@@ -1,0 +1,1 @@
+"""Tests for simulator.lab, the teaching helpers the notebooks call."""
