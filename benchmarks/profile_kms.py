@@ -120,14 +120,15 @@ def top_entries(stats: dict[Func, Any], prefix: str, key: str, limit: int,
                         rows, align=">>>>><")
 
 
-def outermost(stats: dict[Func, Any], prefix: str) -> float:
-    """Inclusive time of an area: the largest cumulative time among its functions.
+def outermost(stats: dict[Func, Any], prefix: str) -> tuple[float, str]:
+    """Inclusive time of an area: its function with the largest cumulative time, and its name.
 
-    The simulator is entered only through its before-send hook, so its outermost frame's
-    cumulative time is all the time spent in the backend (no double counting).
+    During a workload the simulator is entered only through its before-send hook, so that
+    frame's cumulative time is all the time spent in the backend (no double counting).
     """
-    times = [s[3] for f, s in stats.items() if (area_of(f[0]) or "").startswith(prefix)]
-    return max(times, default=0.0)
+    found = [(s[3], short(f)) for f, s in stats.items()
+             if (area_of(f[0]) or "").startswith(prefix)]
+    return max(found, default=(0.0, "-"))
 
 
 def profile_workload(workload_name: str, n: int, warmup: int,
@@ -187,17 +188,21 @@ def main(argv: list[str] | None = None) -> int:
     # The outermost frame's cumulative time can exceed the summed self times by rounding.
     total: float = max(ps.total_tt, *(s[3] for s in stats.values()))  # type: ignore[attr-defined]
 
-    sim = outermost(stats, "simulator")
+    sim, entry = outermost(stats, "simulator")
     print(f"cProfile of {title}")
-    print(f"profiled time {total:.3f} s = {total / calls * 1e6:.1f} us per API call "
+    per_call = f" = {total / calls * 1e6:.1f} us per API call" if calls > 1 else ""
+    print(f"profiled time {total:.3f} s{per_call} "
           "(inflated by the profiler: compare shares, not absolutes)")
     print()
+    outside = ("botocore and the rest of the process" if args.startup
+               else "outside: botocore client, harness loop")
     print(report.table(["where", "seconds", "share"], [
-        ["inside simulator/ (under its before-send hook)", f"{sim:.3f}",
-         f"{100 * sim / total:.1f}%"],
-        ["outside: botocore client, harness loop", f"{total - sim:.3f}",
-         f"{100 * (total - sim) / total:.1f}%"],
+        [f"inside simulator/, under {entry}", f"{sim:.3f}", f"{100 * sim / total:.1f}%"],
+        [outside, f"{total - sim:.3f}", f"{100 * (total - sim) / total:.1f}%"],
     ], align="<>>"))
+    if args.startup:
+        print("(at startup the simulator's import pulls botocore in, so its share includes "
+              "botocore's import)")
     print()
     by_area = sorted(Attribution(stats).self_time_by_area().items(), key=lambda kv: -kv[1])
     print("Self time by area (stdlib and C functions charged to their nearest project caller)")

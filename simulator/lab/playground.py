@@ -79,8 +79,11 @@ _HINTS = {
         "values, same case (only the order of pairs may differ)."
     ),
     "DisabledException": "A disabled key cannot be used; press Enable key to use it again.",
-    "ValidationException": "Encrypt takes at most 4,096 bytes of plaintext with a symmetric "
-                           "key; larger data uses envelope encryption (GenerateDataKey).",
+    "ValidationException": (
+        "KMS checked the request against the API's constraints: Encrypt takes 1 to 4,096 "
+        "bytes of plaintext with a symmetric key; larger data uses envelope encryption "
+        "(GenerateDataKey)."
+    ),
     CLIENT_SIDE: "botocore checked the parameters against the API model and did not send the "
                  "request; the service never saw it.",
 }

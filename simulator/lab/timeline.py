@@ -69,14 +69,16 @@ def plot_trail(
     if annotate_errors:
         for when, y, code in zip(times[failed], ys[failed], frame["errorCode"][failed],
                                  strict=True):
-            ax.annotate(str(code), (mdates.date2num(when), y), xytext=(6, 6),
+            x = mdates.date2num(when)  # type: ignore[no-untyped-call, unused-ignore]
+            ax.annotate(str(code), (x, y), xytext=(6, 6),
                         textcoords="offset points", fontsize=8, color="tab:red")
     ax.set_yticks(range(len(names)), names)
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.3)
-    locator = mdates.AutoDateLocator()
+    locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call, unused-ignore]
+    formatter = mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call, unused-ignore]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(formatter)
     ax.set_xlabel("virtual time (UTC)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     fig.tight_layout()

@@ -77,7 +77,7 @@ def _utc(value: Any) -> Any:
     # botocore parses timestamps into the local timezone; a table reads better in UTC,
     # the zone the simulator's clock (and CloudTrail) uses.
     if isinstance(value, _dt.datetime):
-        return value.astimezone(_dt.timezone.utc)
+        return value.astimezone(_dt.UTC)
     return None
 
 

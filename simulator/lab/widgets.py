@@ -27,7 +27,7 @@ class ContextEditor:
 
     def __init__(self, title: str, context: Mapping[str, str] | None = None,
                  rows: int = 2) -> None:
-        import ipywidgets as w
+        import ipywidgets as w  # type: ignore[import-untyped, unused-ignore]
 
         self._w = w
         self.rows: list[tuple[Any, Any]] = []
@@ -70,7 +70,7 @@ class PlaygroundView:
     def __init__(self, playground: EncryptionPlayground,
                  plaintext: str = DEFAULT_PLAINTEXT,
                  context: Mapping[str, str] | None = None) -> None:
-        import ipywidgets as w
+        import ipywidgets as w  # type: ignore[import-untyped, unused-ignore]
 
         self.playground = playground
         start = DEFAULT_CONTEXT if context is None else context

@@ -12,7 +12,7 @@ from simulator import Cloud
 from simulator.lab import timeline
 from tests.lab.conftest import Story
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _series(fig: Figure) -> dict[str, object]:

@@ -11,7 +11,7 @@ from simulator import Cloud
 from simulator.lab import views
 from tests.lab.conftest import Story
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_trail_frame_accepts_cloud_trail_and_frame(story: Story) -> None:

@@ -296,7 +296,12 @@ class KmsService(AnnotationOps, Service):
 
     @operation("Decrypt", read_only=True, resource=key_resource)
     def decrypt(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
-        blob: bytes = p["CiphertextBlob"]
+        blob: bytes | None = p.get("CiphertextBlob")
+        if blob is None:
+            # Optional in newer models (for DryRun); without it there is nothing to decrypt.
+            raise ValidationException(
+                "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
+                "constraint: Member must not be null")
         try:
             header = crypto.parse_header(blob)
         except crypto.BadCiphertext:
