@@ -30,8 +30,6 @@ def _python() -> Path:
 
 
 def ensure_environment() -> Path:
-    if sys.version_info < (3, 11):
-        sys.exit("Secrets Lab needs Python 3.11 or newer.")
     if not _python().exists():
         print(f"Creating a virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -39,8 +37,16 @@ def ensure_environment() -> Path:
     if not STAMP.exists() or STAMP.read_text().strip() != wanted:
         print("Installing Secrets Lab and its dependencies ...", flush=True)
         subprocess.run(
-            [str(_python()), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "-e", f"{ROOT}[test]"],
+            [
+                str(_python()),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-e",
+                f"{ROOT}[test]",
+            ],
             check=True,
         )
         STAMP.write_text(wanted)
@@ -56,8 +62,17 @@ def main(argv: list[str]) -> int:
     if argv[0] == "lab":
         cmd = [str(python), "-m", "jupyter", "lab", "notebooks/00_start_here.ipynb", *argv[1:]]
     else:
-        cmd = [str(python), "-m", "pytest", "tests", "notebooks", "--nbval-lax",
-               "--nbval-current-env", "-q", *argv[1:]]
+        cmd = [
+            str(python),
+            "-m",
+            "pytest",
+            "tests",
+            "notebooks",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "-q",
+            *argv[1:],
+        ]
     return subprocess.call(cmd)
 
 

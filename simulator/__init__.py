@@ -11,5 +11,11 @@ from simulator.core.errors import AWSError, NotSimulatedException
 from simulator.core.snapshot import SnapshotError
 from simulator.transport.botocore_hook import ServiceNotSimulatedError
 
-__all__ = ["AWSError", "Cloud", "NotSimulatedException", "ServiceNotSimulatedError", "SnapshotError"]
+__all__ = [
+    "AWSError",
+    "Cloud",
+    "NotSimulatedException",
+    "ServiceNotSimulatedError",
+    "SnapshotError",
+]
 __version__ = "0.1.0"

@@ -74,8 +74,15 @@ class Cloud:
         self._access_keys: dict[str, Principal] = {}
         self.default_account = self.create_account(account_id)
         self._services: dict[str, Service] = {}
-        env = ServiceEnv(self.clock, self.ids, self.scheduler, self.events, self.trail,
-                         self.vault, self._services)
+        env = ServiceEnv(
+            self.clock,
+            self.ids,
+            self.scheduler,
+            self.events,
+            self.trail,
+            self.vault,
+            self._services,
+        )
         self._env = env
         for name in spec.JSON_SERVICES:
             cls = _SERVICE_CLASSES.get(name) or unsimulated_service(name)
@@ -84,8 +91,10 @@ class Cloud:
         self._session: botocore.session.Session | None = None
 
     def __repr__(self) -> str:
-        return (f"<Cloud seed={self.seed} now={self.clock.now().isoformat()} "
-                f"accounts={list(self.accounts)}>")
+        return (
+            f"<Cloud seed={self.seed} now={self.clock.now().isoformat()} "
+            f"accounts={list(self.accounts)}>"
+        )
 
     # -- accounts and principals ----------------------------------------------------------
     def create_account(self, account_id: str | None = None) -> Account:

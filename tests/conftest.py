@@ -36,8 +36,9 @@ def http_endpoint(cloud: Cloud) -> Iterator[str]:
 def http_client(cloud: Cloud, endpoint: str, service: str, region: str = "us-east-1") -> Any:
     """A plain botocore client that really speaks HTTP to our server."""
     session = botocore.session.Session()
-    return session.create_client(service, region_name=region, endpoint_url=endpoint,
-                                 **cloud.credentials())
+    return session.create_client(
+        service, region_name=region, endpoint_url=endpoint, **cloud.credentials()
+    )
 
 
 @pytest.fixture(params=["in-process", "http"])

@@ -22,7 +22,9 @@ def _split(req: str) -> tuple[str, str]:
 
 def test_environment_yml_matches_pyproject() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"])
+    wanted = dict(
+        _split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    )
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str))
     conda.pop("pip")
@@ -40,15 +42,22 @@ def test_binder_installs_the_package() -> None:
 def test_readme_has_exactly_two_setup_commands_and_ci_runs_the_test_one() -> None:
     readme = (ROOT / "README.md").read_text()
     block = readme.split("## Set up", 1)[1].split("```", 2)[1]
-    commands = [line for line in block.splitlines()[1:] if line.strip() and not line.startswith("#")]
+    commands = [
+        line for line in block.splitlines()[1:] if line.strip() and not line.startswith("#")
+    ]
     assert commands == ["python3 kit.py lab", "python3 kit.py test"]
     ci = (ROOT / ".ci" / "run").read_text()
     assert ci.strip().splitlines()[-1] == "exec python3 kit.py test"
 
 
 def test_public_api() -> None:
-    assert sorted(simulator.__all__) == ["AWSError", "Cloud", "NotSimulatedException",
-                                         "ServiceNotSimulatedError", "SnapshotError"]
+    assert sorted(simulator.__all__) == [
+        "AWSError",
+        "Cloud",
+        "NotSimulatedException",
+        "ServiceNotSimulatedError",
+        "SnapshotError",
+    ]
     for name in simulator.__all__:
         assert hasattr(simulator, name)
 
@@ -57,15 +66,23 @@ def test_core_does_not_import_jupyter_or_pandas_at_import_time() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, simulator; from simulator import Cloud; Cloud(seed=1); "
-            "bad = [m for m in ('pandas', 'matplotlib', 'ipywidgets', 'IPython', 'boto3') "
-            "if m in sys.modules]; print(bad)")
+    code = (
+        "import sys, simulator; from simulator import Cloud; Cloud(seed=1); "
+        "bad = [m for m in ('pandas', 'matplotlib', 'ipywidgets', 'IPython', 'boto3') "
+        "if m in sys.modules]; print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
-BANNED = [r"datetime\.now\(", r"\butcnow\(", r"\btime\.time\(", r"^\s*import random\b",
-          r"\buuid4\(", r"\bos\.urandom\("]
+BANNED = [
+    r"datetime\.now\(",
+    r"\butcnow\(",
+    r"\btime\.time\(",
+    r"^\s*import random\b",
+    r"\buuid4\(",
+    r"\bos\.urandom\(",
+]
 ALLOWED = {"simulator/core/clock.py", "simulator/core/ids.py"}
 
 

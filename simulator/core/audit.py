@@ -112,9 +112,18 @@ class Trail:
                 }
             )
         columns = [
-            "eventTime", "eventSource", "eventName", "awsRegion", "user", "readOnly",
-            "errorCode", "errorMessage", "requestParameters", "responseElements",
-            "eventType", "requestID",
+            "eventTime",
+            "eventSource",
+            "eventName",
+            "awsRegion",
+            "user",
+            "readOnly",
+            "errorCode",
+            "errorMessage",
+            "requestParameters",
+            "responseElements",
+            "eventType",
+            "requestID",
         ]
         return pandas.DataFrame(rows, columns=columns)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from simulator.core.scheduler import Scheduler
 
-UTC = _dt.timezone.utc
+UTC = _dt.UTC
 
 #: The instant a seeded Cloud starts at, so notebooks show the same dates on every run.
 SEEDED_EPOCH = _dt.datetime(2026, 1, 5, 9, 0, 0, tzinfo=UTC)

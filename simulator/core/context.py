@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class PrincipalType(str, Enum):
+class PrincipalType(StrEnum):
     ROOT = "Root"
     IAM_USER = "IAMUser"
     ASSUMED_ROLE = "AssumedRole"

@@ -32,7 +32,7 @@ def to_json(obj: Any) -> Any:
     if isinstance(obj, bytes):
         return base64.b64encode(obj).decode("ascii")
     if isinstance(obj, (list, tuple)):
-        return [to_json(v) for v in obj]
+        return [to_json(v) for v in list(obj)]
     if isinstance(obj, dict):
         return {str(k): to_json(v) for k, v in obj.items()}
     return obj
@@ -54,8 +54,7 @@ def from_json(tp: Any, data: Any) -> Any:
         (item,) = typing.get_args(tp)
         return [from_json(item, v) for v in data]
     if origin is tuple:
-        args = typing.get_args(tp)
-        return tuple(from_json(args[0], v) for v in data)
+        return tuple(from_json(typing.get_args(tp)[0], v) for v in data)
     if origin is dict:
         kt, vt = typing.get_args(tp)
         return {from_json(kt, k): from_json(vt, v) for k, v in data.items()}

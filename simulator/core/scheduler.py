@@ -84,6 +84,8 @@ class Scheduler:
         self._heap = []
         self._by_seq = {}
         for raw in data["jobs"]:
-            job = Job(_dt.datetime.fromisoformat(raw["due"]), int(raw["seq"]), raw["kind"], raw["args"])
+            job = Job(
+                _dt.datetime.fromisoformat(raw["due"]), int(raw["seq"]), raw["kind"], raw["args"]
+            )
             heapq.heappush(self._heap, job)
             self._by_seq[job.seq] = job

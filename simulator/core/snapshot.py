@@ -79,20 +79,28 @@ def save(cloud: Cloud, path: Path, passphrase: str | None) -> Path:
         salt = cloud.ids.bytes(16)
         nonce = cloud.ids.bytes(12)
         wrapped = AESGCM(_kek(passphrase, salt)).encrypt(nonce, domain_key, FORMAT.encode())
-        key_info: dict[str, Any] = {"mode": "passphrase", "salt": _b64(salt),
-                                    "wrapped": _b64(nonce + wrapped)}
+        key_info: dict[str, Any] = {
+            "mode": "passphrase",
+            "salt": _b64(salt),
+            "wrapped": _b64(nonce + wrapped),
+        }
     else:
         key_info = {"mode": "keyfile", "file": key_file(path).name}
     accounts = []
     for account in cloud.accounts.values():
-        accounts.append({
-            "account_id": account.account_id,
-            "root": to_json(account.root),
-            "administrator": to_json(account.administrator),
-            "access_key_id": account.admin_key.access_key_id,
-            "sealed_secret_access_key": _b64(cloud.vault.seal(
-                account.admin_key.secret_access_key.encode(), b"iam-secret-access-key")),
-        })
+        accounts.append(
+            {
+                "account_id": account.account_id,
+                "root": to_json(account.root),
+                "administrator": to_json(account.administrator),
+                "access_key_id": account.admin_key.access_key_id,
+                "sealed_secret_access_key": _b64(
+                    cloud.vault.seal(
+                        account.admin_key.secret_access_key.encode(), b"iam-secret-access-key"
+                    )
+                ),
+            }
+        )
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -129,8 +137,9 @@ def load(cls: type[Cloud], path: Path, passphrase: str | None) -> Cloud:
         salt = base64.b64decode(key_info["salt"])
         blob = base64.b64decode(key_info["wrapped"])
         try:
-            domain_key = AESGCM(_kek(passphrase, salt)).decrypt(blob[:12], blob[12:],
-                                                                 FORMAT.encode())
+            domain_key = AESGCM(_kek(passphrase, salt)).decrypt(
+                blob[:12], blob[12:], FORMAT.encode()
+            )
         except InvalidTag:
             raise SnapshotError("wrong passphrase for this snapshot") from None
     else:
@@ -153,10 +162,15 @@ def load(cls: type[Cloud], path: Path, passphrase: str | None) -> Cloud:
     cloud._access_keys.clear()
     for raw in document["accounts"]:
         admin = from_json(Principal, raw["administrator"])
-        secret = cloud.vault.unseal(base64.b64decode(raw["sealed_secret_access_key"]),
-                                    b"iam-secret-access-key").decode()
-        account = Account(raw["account_id"], from_json(Principal, raw["root"]), admin,
-                          AccessKey(raw["access_key_id"], secret, admin))
+        secret = cloud.vault.unseal(
+            base64.b64decode(raw["sealed_secret_access_key"]), b"iam-secret-access-key"
+        ).decode()
+        account = Account(
+            raw["account_id"],
+            from_json(Principal, raw["root"]),
+            admin,
+            AccessKey(raw["access_key_id"], secret, admin),
+        )
         cloud.accounts[account.account_id] = account
         cloud._access_keys[account.admin_key.access_key_id] = admin
     cloud.default_account = cloud.accounts[document["default_account"]]

@@ -19,7 +19,7 @@ from botocore.model import Shape
 
 from simulator.core.errors import SerializationException
 
-UTC = _dt.timezone.utc
+UTC = _dt.UTC
 
 _JSON_KIND = {
     dict: "Start of structure or map",
@@ -117,12 +117,16 @@ def _decode(shape: Shape, value: Any) -> Any:
             try:
                 return _dt.datetime.fromtimestamp(value, UTC)
             except (OverflowError, OSError, ValueError):
-                raise SerializationException("NUMBER_VALUE can not be converted to a Date") from None
+                raise SerializationException(
+                    "NUMBER_VALUE can not be converted to a Date"
+                ) from None
         if isinstance(value, str):
             try:
                 parsed = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
-                raise SerializationException("STRING_VALUE can not be converted to a Date") from None
+                raise SerializationException(
+                    "STRING_VALUE can not be converted to a Date"
+                ) from None
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
         raise _mismatch(value, shape)
     raise SerializationException(f"unsupported shape type {t}")
@@ -150,7 +154,9 @@ def _encode(shape: Shape, value: Any) -> Any:
         return [_encode(m, v) for v in value]
     if t == "map":
         vs = shape.value
-        return {(k.value if isinstance(k, enum.Enum) else k): _encode(vs, v) for k, v in value.items()}
+        return {
+            (k.value if isinstance(k, enum.Enum) else k): _encode(vs, v) for k, v in value.items()
+        }
     if t == "blob":
         return base64.b64encode(value).decode("ascii")
     if t == "timestamp":

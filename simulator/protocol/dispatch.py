@@ -76,7 +76,7 @@ class Dispatcher:
             )
         model = spec.service_model(service_name)
         try:
-            op_model = model.operation_model(op_name)
+            model.operation_model(op_name)
         except Exception:
             return _error(
                 request_id, errors.UnknownOperationException(f"Unknown operation {target}")
@@ -85,16 +85,26 @@ class Dispatcher:
         auth = request.headers.get("authorization", "")
         m = _SCOPE.search(auth)
         if m is None:
-            return _error(request_id, errors.MissingAuthenticationTokenException(
-                "Missing Authentication Token"))
+            return _error(
+                request_id,
+                errors.MissingAuthenticationTokenException("Missing Authentication Token"),
+            )
         access_key, region, _scope_service = m.group(1), m.group(2), m.group(3)
         principal = self._cloud.principal_for_access_key(access_key)
         if principal is None:
-            return _error(request_id, errors.UnrecognizedClientException(
-                "The security token included in the request is invalid."))
+            return _error(
+                request_id,
+                errors.UnrecognizedClientException(
+                    "The security token included in the request is invalid."
+                ),
+            )
         if region not in self._cloud.regions:
-            return _error(request_id, errors.UnrecognizedClientException(
-                f"The security token included in the request is invalid for region {region}."))
+            return _error(
+                request_id,
+                errors.UnrecognizedClientException(
+                    f"The security token included in the request is invalid for region {region}."
+                ),
+            )
 
         ctx = RequestContext(
             service=service_name,
@@ -123,14 +133,16 @@ class Dispatcher:
                     parsed = json.loads(body) if body else {}
                 except (ValueError, UnicodeDecodeError):
                     raise errors.SerializationException(
-                        "Unable to parse the request body as JSON") from None
+                        "Unable to parse the request body as JSON"
+                    ) from None
             else:
                 parsed = body
             params = codec.decode_input(op_model.input_shape, parsed)
             validate(op_model.input_shape, params)
             if op_spec is None:
                 raise errors.NotSimulatedException(
-                    f"{model_name(ctx.service)} {ctx.operation} is not simulated by Secrets Lab yet."
+                    f"{model_name(ctx.service)} {ctx.operation} is not simulated "
+                    "by Secrets Lab yet."
                 )
             resource = op_spec.resource(service, ctx, params) if op_spec.resource else "*"
             decision = iam.authorize(ctx, op_spec.action, resource)
@@ -147,15 +159,23 @@ class Dispatcher:
             failure = exc
             response = _error(ctx.request_id, exc)
         except Exception:
-            log.exception("internal failure in %s.%s (%s)", ctx.service, ctx.operation,
-                          ctx.request_id)
+            log.exception(
+                "internal failure in %s.%s (%s)", ctx.service, ctx.operation, ctx.request_id
+            )
             failure = errors.InternalFailure("An internal error occurred.")
             response = _error(ctx.request_id, failure)
         self._audit(ctx, op_model, op_spec, params, result, failure)
         return response
 
-    def _audit(self, ctx: RequestContext, op_model: Any, op_spec: Any, params: dict[str, Any],
-               result: Any, failure: errors.AWSError | None) -> None:
+    def _audit(
+        self,
+        ctx: RequestContext,
+        op_model: Any,
+        op_spec: Any,
+        params: dict[str, Any],
+        result: Any,
+        failure: errors.AWSError | None,
+    ) -> None:
         read_only = op_spec.read_only if op_spec is not None else _looks_read_only(ctx.operation)
         record: dict[str, Any] = {
             "eventVersion": "1.11",

@@ -60,7 +60,9 @@ def collect(cls: type, service: str) -> dict[str, OperationSpec]:
             if info is None:
                 continue
             if info.name not in known:
-                raise TypeError(f"{cls.__name__}.{attr}: {info.name!r} is not a {service} operation")
+                raise TypeError(
+                    f"{cls.__name__}.{attr}: {info.name!r} is not a {service} operation"
+                )
             table[info.name] = OperationSpec(
                 service=service,
                 name=info.name,

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from simulator.cloud import Cloud
 
 
-class ServiceNotSimulatedError(botocore.exceptions.BotoCoreError):
+class ServiceNotSimulatedError(botocore.exceptions.BotoCoreError):  # type: ignore[misc]
     """Raised by a patched client of a service Secrets Lab does not simulate."""
 
     fmt = "Secrets Lab does not simulate the {service_name} service; no request was sent."
@@ -60,6 +60,7 @@ def new_session() -> botocore.session.Session:
 def attach(client: botocore.client.BaseClient, dispatcher: Dispatcher) -> None:
     service_name = client.meta.service_model.service_name
     if service_name not in spec.JSON_SERVICES:
+
         def refuse(**_: Any) -> None:
             raise ServiceNotSimulatedError(service_name=service_name)
 
@@ -74,8 +75,10 @@ def attach(client: botocore.client.BaseClient, dispatcher: Dispatcher) -> None:
             body = body.encode("utf-8")
         elif not isinstance(body, (bytes, bytearray)):
             body = body.read()
-        headers = {k.lower(): (v.decode() if isinstance(v, bytes) else v)
-                   for k, v in request.headers.items()}
+        headers = {
+            k.lower(): (v.decode() if isinstance(v, bytes) else v)
+            for k, v in request.headers.items()
+        }
         response = dispatcher.handle(AwsRequest(headers, bytes(body), request.method))
         lowered = {k.lower(): v for k, v in response.headers.items()}
         return AWSResponse(request.url, response.status, lowered, _Body(response.body))
@@ -109,9 +112,9 @@ def patched(cloud: Cloud) -> Iterator[None]:
 
     with _patch_lock:
         previous = botocore.session.Session.create_client
-        botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+        botocore.session.Session.create_client = create_client
     try:
         yield
     finally:
         with _patch_lock:
-            botocore.session.Session.create_client = previous  # type: ignore[method-assign]
+            botocore.session.Session.create_client = previous

@@ -42,8 +42,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _json(self, status: int, payload: dict[str, object]) -> None:
         body = json.dumps(payload).encode()
-        self._reply(AwsResponse(status, {"Content-Type": "application/json",
-                                          "Content-Length": str(len(body))}, body))
+        self._reply(
+            AwsResponse(
+                status, {"Content-Type": "application/json", "Content-Length": str(len(body))}, body
+            )
+        )
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
         try:
@@ -51,8 +54,10 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if length < 0 or length > MAX_BODY:
-            self._json(413 if length > MAX_BODY else 400,
-                       {"__type": "SerializationException", "message": "Bad Content-Length"})
+            self._json(
+                413 if length > MAX_BODY else 400,
+                {"__type": "SerializationException", "message": "Bad Content-Length"},
+            )
             self.close_connection = True
             return
         body = self.rfile.read(length) if length else b""
@@ -62,16 +67,24 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         # A health document so a browser or curl sees what is listening (JSON, not HTML).
-        self._json(200, {"service": "Secrets Lab", "status": "running",
-                         "protocols": ["json-1.1"], "now": self.cloud.clock.now().isoformat()})
+        self._json(
+            200,
+            {
+                "service": "Secrets Lab",
+                "status": "running",
+                "protocols": ["json-1.1"],
+                "now": self.cloud.clock.now().isoformat(),
+            },
+        )
 
     do_HEAD = do_GET
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # The stdlib answers malformed requests with an HTML page; AWS clients expect JSON.
         try:
-            self._json(code, {"__type": "SerializationException",
-                              "message": message or "Bad request"})
+            self._json(
+                code, {"__type": "SerializationException", "message": message or "Bad request"}
+            )
         except OSError:
             pass
 
@@ -92,6 +105,10 @@ def make_server(cloud: Cloud, host: str = "127.0.0.1", port: int = 4566) -> Simu
 def serve_in_thread(cloud: Cloud, host: str = "127.0.0.1", port: int = 0) -> SimulatorServer:
     """Start a server on a background thread (port 0 picks a free one); call ``shutdown()``."""
     server = make_server(cloud, host, port)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     name="secrets-lab-http", daemon=True).start()
+    threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="secrets-lab-http",
+        daemon=True,
+    ).start()
     return server

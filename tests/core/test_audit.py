@@ -16,8 +16,9 @@ SECRET = b"correct horse battery staple"
 
 def test_every_call_is_recorded_with_cloudtrail_shape(kms: Any, cloud: Cloud) -> None:
     key = kms.create_key(Description="audited")["KeyMetadata"]
-    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET,
-                       EncryptionContext={"app": "lab"})["CiphertextBlob"]
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=SECRET, EncryptionContext={"app": "lab"})[
+        "CiphertextBlob"
+    ]
     with pytest.raises(ClientError):
         kms.decrypt(CiphertextBlob=blob, EncryptionContext={"app": "other"})
     records = cloud.trail.records
@@ -34,8 +35,7 @@ def test_every_call_is_recorded_with_cloudtrail_shape(kms: Any, cloud: Cloud) ->
     assert create["readOnly"] is False
     assert create["responseElements"]["keyMetadata"]["keyId"] == key["KeyId"]
     assert enc["readOnly"] is True and enc["responseElements"] is None
-    assert enc["requestParameters"] == {"keyId": key["KeyId"],
-                                        "encryptionContext": {"app": "lab"}}
+    assert enc["requestParameters"] == {"keyId": key["KeyId"], "encryptionContext": {"app": "lab"}}
     assert dec["errorCode"] == "InvalidCiphertextException"
     assert "ciphertextBlob" not in dec["requestParameters"]
 
@@ -74,5 +74,13 @@ def test_trail_as_dataframe(kms: Any, cloud: Cloud) -> None:
     assert list(df["eventName"]) == ["CreateKey", "DescribeKey"]
     assert list(df["errorCode"].fillna("")) == ["", "NotFoundException"]
     assert (df["eventTime"].iloc[1] - df["eventTime"].iloc[0]).total_seconds() == 3600
-    assert set(df.columns) >= {"eventTime", "eventSource", "eventName", "awsRegion", "user",
-                               "readOnly", "errorCode", "requestParameters"}
+    assert set(df.columns) >= {
+        "eventTime",
+        "eventSource",
+        "eventName",
+        "awsRegion",
+        "user",
+        "readOnly",
+        "errorCode",
+        "requestParameters",
+    }

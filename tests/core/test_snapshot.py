@@ -16,10 +16,12 @@ from simulator import Cloud, SnapshotError
 def _world(cloud: Cloud) -> tuple[Any, str, bytes, str]:
     kms = cloud.client("kms", region_name="eu-west-1")
     key_id = kms.create_key(Description="kept", Tags=[{"TagKey": "t", "TagValue": "v"}])[
-        "KeyMetadata"]["KeyId"]
+        "KeyMetadata"
+    ]["KeyId"]
     kms.create_alias(AliasName="alias/kept", TargetKeyId=key_id)
-    blob = kms.encrypt(KeyId="alias/kept", Plaintext=b"survives",
-                       EncryptionContext={"a": "b"})["CiphertextBlob"]
+    blob = kms.encrypt(KeyId="alias/kept", Plaintext=b"survives", EncryptionContext={"a": "b"})[
+        "CiphertextBlob"
+    ]
     doomed = kms.create_key()["KeyMetadata"]["KeyId"]
     kms.schedule_key_deletion(KeyId=doomed, PendingWindowInDays=7)
     return kms, key_id, blob, doomed
@@ -42,13 +44,17 @@ def test_round_trip_keeps_clock_jobs_keys_trail(tmp_path: Path) -> None:
     loaded = Cloud.load(path)
     twin = Cloud.load(path)
     # Ids continue from the saved random state: both worlds mint the same next key.
-    assert (twin.client("kms").create_key()["KeyMetadata"]["KeyId"]
-            == cloud.client("kms").create_key()["KeyMetadata"]["KeyId"])
+    assert (
+        twin.client("kms").create_key()["KeyMetadata"]["KeyId"]
+        == cloud.client("kms").create_key()["KeyMetadata"]["KeyId"]
+    )
     assert loaded.clock.now() == cloud.clock.now()
     assert len(loaded.trail) == len(cloud.trail) - 1
     assert [j.kind for j in loaded.scheduler.pending()] == ["kms.delete_key"]
     kms2 = loaded.client("kms", region_name="eu-west-1")
-    assert kms2.decrypt(CiphertextBlob=blob, EncryptionContext={"a": "b"})["Plaintext"] == b"survives"
+    assert (
+        kms2.decrypt(CiphertextBlob=blob, EncryptionContext={"a": "b"})["Plaintext"] == b"survives"
+    )
     assert kms2.describe_key(KeyId="alias/kept")["KeyMetadata"]["Description"] == "kept"
     assert kms2.list_resource_tags(KeyId=key_id)["Tags"] == [{"TagKey": "t", "TagValue": "v"}]
     # The scheduled deletion still happens, on the loaded clock.
@@ -86,12 +92,14 @@ def test_passphrase_mode(tmp_path: Path) -> None:
         Cloud.load(path, passphrase="wrong")
     loaded = Cloud.load(path, passphrase="open sesame")
     out = loaded.client("kms", region_name="eu-west-1").decrypt(
-        CiphertextBlob=blob, EncryptionContext={"a": "b"})
+        CiphertextBlob=blob, EncryptionContext={"a": "b"}
+    )
     assert out["Plaintext"] == b"survives"
 
 
-def test_crash_mid_save_leaves_previous_file_intact(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_mid_save_leaves_previous_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cloud = Cloud(seed=5)
     _world(cloud)
     path = cloud.save(tmp_path / "w.json")

@@ -23,9 +23,14 @@ from simulator.protocol import spec
 from simulator.protocol.dispatch import AwsRequest
 from simulator.services.kms.service import KmsService
 
-_JUNK = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5),
-                  st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3),
-                                                                       st.integers(), max_size=2))
+_JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
 
 
 def wire_value(shape: Shape, refs: list[str], depth: int = 0) -> st.SearchStrategy[Any]:
@@ -43,8 +48,9 @@ def wire_value(shape: Shape, refs: list[str], depth: int = 0) -> st.SearchStrate
     if t == "list":
         return st.lists(wire_value(shape.member, refs, depth + 1), max_size=3)
     if t == "map":
-        return st.dictionaries(st.text(max_size=8), wire_value(shape.value, refs, depth + 1),
-                               max_size=3)
+        return st.dictionaries(
+            st.text(max_size=8), wire_value(shape.value, refs, depth + 1), max_size=3
+        )
     if t == "string":
         options = [st.text(max_size=12), st.sampled_from(refs)]
         if shape.enum:
@@ -60,7 +66,8 @@ def wire_value(shape: Shape, refs: list[str], depth: int = 0) -> st.SearchStrate
     if t == "blob":
         hi = meta.get("max", 64)
         return st.one_of(st.binary(max_size=64), st.just(b"\x01" * (hi + 1))).map(
-            lambda b: base64.b64encode(b).decode())
+            lambda b: base64.b64encode(b).decode()
+        )
     if t == "timestamp":
         return st.floats(0, 4e9)
     return _JUNK
@@ -68,8 +75,10 @@ def wire_value(shape: Shape, refs: list[str], depth: int = 0) -> st.SearchStrate
 
 def _send(cloud: Cloud, target: str, body: Any) -> tuple[int, dict[str, Any]]:
     key = cloud.credentials()["aws_access_key_id"]
-    headers = {"x-amz-target": target, "authorization":
-               f"AWS4-HMAC-SHA256 Credential={key}/20260105/us-east-1/kms/aws4_request"}
+    headers = {
+        "x-amz-target": target,
+        "authorization": f"AWS4-HMAC-SHA256 Credential={key}/20260105/us-east-1/kms/aws4_request",
+    }
     resp = cloud.dispatcher.handle(AwsRequest(headers, json.dumps(body).encode()))
     return resp.status, json.loads(resp.body)
 
@@ -87,8 +96,9 @@ def test_generated_inputs_get_aws_errors_and_change_nothing_on_failure(operation
     shape = spec.service_model("kms").operation_model(operation).input_shape
     bodies = st.one_of(wire_value(shape, REFS), _JUNK)
 
-    @settings(max_examples=80, deadline=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=80, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
     @given(body=bodies)
     def check(body: Any) -> None:
         before = json.dumps(WORLD.kms.dump(), sort_keys=True)

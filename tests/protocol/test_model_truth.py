@@ -25,12 +25,20 @@ def test_registry_refuses_names_missing_from_the_model() -> None:
 
 def test_kms_operations_exist_in_model_and_actions_derive_from_it() -> None:
     ops = KmsService.operations
-    assert {"CreateKey", "DescribeKey", "ListKeys", "Encrypt", "Decrypt", "EnableKey",
-            "DisableKey"} <= set(ops)
+    assert {
+        "CreateKey",
+        "DescribeKey",
+        "ListKeys",
+        "Encrypt",
+        "Decrypt",
+        "EnableKey",
+        "DisableKey",
+    } <= set(ops)
     assert ops["Encrypt"].action == "kms:Encrypt"
     cov = registry.coverage("kms", ops)
     assert set(cov["implemented"]) | set(cov["not_simulated"]) == set(
-        spec.service_model("kms").operation_names)
+        spec.service_model("kms").operation_names
+    )
 
 
 def test_every_kms_error_class_is_declared_in_the_model() -> None:
@@ -43,8 +51,12 @@ def test_every_kms_error_class_is_declared_in_the_model() -> None:
 
 @pytest.mark.parametrize(
     ("enum_cls", "shape"),
-    [(kms_model.KeyState, "KeyState"), (kms_model.KeyUsage, "KeyUsageType"),
-     (kms_model.KeyManager, "KeyManagerType"), (kms_model.Origin, "OriginType")],
+    [
+        (kms_model.KeyState, "KeyState"),
+        (kms_model.KeyUsage, "KeyUsageType"),
+        (kms_model.KeyManager, "KeyManagerType"),
+        (kms_model.Origin, "OriginType"),
+    ],
 )
 def test_domain_enums_match_the_model(enum_cls: type, shape: str) -> None:
     # Every value we model exists in botocore's model (newer botocore may add more, which
@@ -55,6 +67,9 @@ def test_domain_enums_match_the_model(enum_cls: type, shape: str) -> None:
 
 def test_target_prefixes_come_from_model_metadata() -> None:
     assert spec.target_prefixes() == {
-        "TrentService": "kms", "secretsmanager": "secretsmanager", "AmazonSSM": "ssm",
-        "CertificateManager": "acm", "ACMPrivateCA": "acm-pca",
+        "TrentService": "kms",
+        "secretsmanager": "secretsmanager",
+        "AmazonSSM": "ssm",
+        "CertificateManager": "acm",
+        "ACMPrivateCA": "acm-pca",
     }

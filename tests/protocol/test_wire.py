@@ -13,14 +13,15 @@ from simulator import Cloud
 from simulator.protocol.dispatch import AwsRequest
 
 
-def raw(cloud: Cloud, target: str, body: Any, region: str = "us-east-1",
-        access_key: str | None = None) -> tuple[int, dict[str, Any], dict[str, str]]:
+def raw(
+    cloud: Cloud, target: str, body: Any, region: str = "us-east-1", access_key: str | None = None
+) -> tuple[int, dict[str, Any], dict[str, str]]:
     key = access_key or cloud.credentials()["aws_access_key_id"]
     headers = {
         "x-amz-target": target,
         "content-type": "application/x-amz-json-1.1",
         "authorization": f"AWS4-HMAC-SHA256 Credential={key}/20260105/{region}/kms/aws4_request, "
-                         "SignedHeaders=host, Signature=0",
+        "SignedHeaders=host, Signature=0",
     }
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     resp = cloud.dispatcher.handle(AwsRequest(headers, data))
@@ -34,41 +35,51 @@ def b64(data: bytes) -> str:
 
 
 def test_max_length_message_hides_sensitive_value(cloud: Cloud) -> None:
-    status, body, _ = raw(cloud, "TrentService.Encrypt",
-                          {"KeyId": "alias/x", "Plaintext": b64(b"s" * 4097)})
+    status, body, _ = raw(
+        cloud, "TrentService.Encrypt", {"KeyId": "alias/x", "Plaintext": b64(b"s" * 4097)}
+    )
     assert status == 400
     assert body == {
         "__type": "ValidationException",
         "message": "1 validation error detected: Value at 'plaintext' failed to satisfy "
-                   "constraint: Member must have length less than or equal to 4096",
+        "constraint: Member must have length less than or equal to 4096",
     }
 
 
 def test_enum_and_required_failures_are_counted_and_joined(cloud: Cloud) -> None:
-    status, body, _ = raw(cloud, "TrentService.Encrypt",
-                          {"EncryptionAlgorithm": "ROT13", "Plaintext": b64(b"x")})
+    status, body, _ = raw(
+        cloud, "TrentService.Encrypt", {"EncryptionAlgorithm": "ROT13", "Plaintext": b64(b"x")}
+    )
     assert status == 400 and body["__type"] == "ValidationException"
     msg = body["message"]
     assert msg.startswith("2 validation errors detected: ")
     parts = msg.split(": ", 1)[1].split("; ")
-    assert parts[0] == ("Value null at 'keyId' failed to satisfy constraint: "
-                        "Member must not be null")
-    assert parts[1].startswith("Value 'ROT13' at 'encryptionAlgorithm' failed to satisfy "
-                               "constraint: Member must satisfy enum value set: [")
+    assert parts[0] == (
+        "Value null at 'keyId' failed to satisfy constraint: Member must not be null"
+    )
+    assert parts[1].startswith(
+        "Value 'ROT13' at 'encryptionAlgorithm' failed to satisfy "
+        "constraint: Member must satisfy enum value set: ["
+    )
     assert "SYMMETRIC_DEFAULT" in parts[1]
 
 
 def test_pattern_and_range_and_list_item_paths(cloud: Cloud) -> None:
-    status, body, _ = raw(cloud, "TrentService.CreateAlias",
-                          {"AliasName": "alias/bad name!", "TargetKeyId": "k"})
+    status, body, _ = raw(
+        cloud, "TrentService.CreateAlias", {"AliasName": "alias/bad name!", "TargetKeyId": "k"}
+    )
     assert status == 400
     assert body["message"] == (
         "1 validation error detected: Value 'alias/bad name!' at 'aliasName' failed to satisfy "
-        "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$")
+        "constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"
+    )
     status, body, _ = raw(cloud, "TrentService.ListKeys", {"Limit": 0})
     assert body["message"].endswith("Member must have value greater than or equal to 1")
-    status, body, _ = raw(cloud, "TrentService.CreateKey",
-                          {"Tags": [{"TagKey": "ok", "TagValue": "v"}, {"TagKey": "", "TagValue": "v"}]})
+    status, body, _ = raw(
+        cloud,
+        "TrentService.CreateKey",
+        {"Tags": [{"TagKey": "ok", "TagValue": "v"}, {"TagKey": "", "TagValue": "v"}]},
+    )
     assert "at 'tags.2.member.tagKey'" in body["message"]
 
 
@@ -96,8 +107,9 @@ def test_unknown_access_key_and_missing_signature(cloud: Cloud) -> None:
 
 
 def test_operation_in_model_but_not_simulated_names_itself(cloud: Cloud) -> None:
-    status, body, _ = raw(cloud, "TrentService.CreateCustomKeyStore",
-                          {"CustomKeyStoreName": "store"})
+    status, body, _ = raw(
+        cloud, "TrentService.CreateCustomKeyStore", {"CustomKeyStoreName": "store"}
+    )
     assert status == 501
     assert body["__type"] == "NotSimulatedException"
     assert "CreateCustomKeyStore" in body["message"]

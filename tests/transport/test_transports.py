@@ -20,8 +20,9 @@ from botocore.exceptions import ClientError
 from simulator import Cloud, ServiceNotSimulatedError
 
 
-def test_patch_boto3_routes_unmodified_boto3_code(cloud: Cloud,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_patch_boto3_routes_unmodified_boto3_code(
+    cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A learner's machine with no AWS configuration at all.
     for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
         monkeypatch.delenv(var, raising=False)
@@ -40,10 +41,16 @@ def test_patch_boto3_routes_unmodified_boto3_code(cloud: Cloud,
     assert cloud.client("kms").list_keys()["Keys"][0]["KeyId"] == key_id
     # After the block, boto3 is no longer patched.
     assert botocore.session.Session.create_client.__name__ == "create_client"
-    plain = boto3.client("kms", region_name="us-east-1", aws_access_key_id="AKIAX",
-                         aws_secret_access_key="x", endpoint_url="http://127.0.0.1:9")
-    assert not any("answer" in repr(h) for h in plain.meta.events._emitter._lookup_cache.get(
-        "before-send", []))
+    plain = boto3.client(
+        "kms",
+        region_name="us-east-1",
+        aws_access_key_id="AKIAX",
+        aws_secret_access_key="x",
+        endpoint_url="http://127.0.0.1:9",
+    )
+    assert not any(
+        "answer" in repr(h) for h in plain.meta.events._emitter._lookup_cache.get("before-send", [])
+    )
 
 
 def test_http_endpoint_serves_json_and_survives_garbage(cloud: Cloud, http_endpoint: str) -> None:
@@ -87,33 +94,64 @@ def _aws_cli() -> list[str]:
 def _cli(cloud: Cloud, endpoint: str, *args: str, check: bool = True) -> Any:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     creds = cloud.credentials()
-    env.update(AWS_ACCESS_KEY_ID=creds["aws_access_key_id"],
-               AWS_SECRET_ACCESS_KEY=creds["aws_secret_access_key"],
-               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE=os.devnull,
-               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_PAGER="")
-    proc = subprocess.run([*_aws_cli(), "--endpoint-url", endpoint, "--output", "json", *args],
-                          capture_output=True, text=True, env=env, timeout=120)
+    env.update(
+        AWS_ACCESS_KEY_ID=creds["aws_access_key_id"],
+        AWS_SECRET_ACCESS_KEY=creds["aws_secret_access_key"],
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_PAGER="",
+    )
+    proc = subprocess.run(
+        [*_aws_cli(), "--endpoint-url", endpoint, "--output", "json", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc
 
 
-def test_aws_cli_v1_against_http_endpoint(cloud: Cloud, http_endpoint: str,
-                                          tmp_path: Path) -> None:
-    created = json.loads(_cli(cloud, http_endpoint, "kms", "create-key",
-                              "--description", "from the CLI").stdout)["KeyMetadata"]
+def test_aws_cli_v1_against_http_endpoint(cloud: Cloud, http_endpoint: str, tmp_path: Path) -> None:
+    created = json.loads(
+        _cli(cloud, http_endpoint, "kms", "create-key", "--description", "from the CLI").stdout
+    )["KeyMetadata"]
     listed = json.loads(_cli(cloud, http_endpoint, "kms", "list-keys").stdout)
     assert listed["Keys"] == [{"KeyId": created["KeyId"], "KeyArn": created["Arn"]}]
     # AWS CLI v1 sends a blob argument's bytes as given; fileb:// reads raw bytes from a file.
     (tmp_path / "plain.txt").write_bytes(b"hello")
-    enc = json.loads(_cli(cloud, http_endpoint, "kms", "encrypt", "--key-id", created["KeyId"],
-                          "--plaintext", f"fileb://{tmp_path / 'plain.txt'}",
-                          "--encryption-context", "app=cli").stdout)
+    enc = json.loads(
+        _cli(
+            cloud,
+            http_endpoint,
+            "kms",
+            "encrypt",
+            "--key-id",
+            created["KeyId"],
+            "--plaintext",
+            f"fileb://{tmp_path / 'plain.txt'}",
+            "--encryption-context",
+            "app=cli",
+        ).stdout
+    )
     assert enc["KeyId"] == created["Arn"]
     (tmp_path / "blob.bin").write_bytes(base64.b64decode(enc["CiphertextBlob"]))
-    proc = _cli(cloud, http_endpoint, "kms", "decrypt", "--ciphertext-blob",
-                f"fileb://{tmp_path / 'blob.bin'}", "--encryption-context", "app=cli",
-                "--query", "Plaintext", "--output", "text")
+    proc = _cli(
+        cloud,
+        http_endpoint,
+        "kms",
+        "decrypt",
+        "--ciphertext-blob",
+        f"fileb://{tmp_path / 'blob.bin'}",
+        "--encryption-context",
+        "app=cli",
+        "--query",
+        "Plaintext",
+        "--output",
+        "text",
+    )
     assert base64.b64decode(proc.stdout.strip()) == b"hello"
     bad = _cli(cloud, http_endpoint, "kms", "describe-key", "--key-id", "alias/nope", check=False)
     assert bad.returncode != 0

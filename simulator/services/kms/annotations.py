@@ -50,7 +50,8 @@ def key_resource(svc: Any, ctx: RequestContext, params: dict[str, Any]) -> str:
 def check_policy(policy: str) -> None:
     if len(policy.encode("utf-8")) > KEY_POLICY_MAX_BYTES:
         raise LimitExceededException(
-            f"The key policy exceeds the maximum size of {KEY_POLICY_MAX_BYTES} bytes.")
+            f"The key policy exceeds the maximum size of {KEY_POLICY_MAX_BYTES} bytes."
+        )
     try:
         doc = json.loads(policy)
     except ValueError:
@@ -117,12 +118,15 @@ class AnnotationOps:
         if name in st.aliases:
             raise AlreadyExistsException(
                 f"An alias with the name {alias_arn(ctx.region, ctx.account_id, name)} "
-                "already exists")
+                "already exists"
+            )
         if sum(1 for a in st.aliases.values() if a.target_key_id == key.key_id) >= ALIASES_PER_KEY:
             raise LimitExceededException(
-                f"Key {key.arn} already has the maximum of {ALIASES_PER_KEY} aliases.")
-        st.aliases[name] = Alias(name, alias_arn(ctx.region, ctx.account_id, name), key.key_id,
-                                 ctx.now, ctx.now)
+                f"Key {key.arn} already has the maximum of {ALIASES_PER_KEY} aliases."
+            )
+        st.aliases[name] = Alias(
+            name, alias_arn(ctx.region, ctx.account_id, name), key.key_id, ctx.now, ctx.now
+        )
         return {}
 
     @operation("DeleteAlias")
@@ -131,7 +135,8 @@ class AnnotationOps:
         st = self.state(ctx.account_id, ctx.region)
         if name not in st.aliases:
             raise NotFoundException(
-                f"Alias {alias_arn(ctx.region, ctx.account_id, name)} is not found.")
+                f"Alias {alias_arn(ctx.region, ctx.account_id, name)} is not found."
+            )
         del st.aliases[name]
         return {}
 
@@ -146,8 +151,13 @@ class AnnotationOps:
             aliases = [a for a in aliases if a.target_key_id == key.key_id]
         chunk, extra = page(aliases, p, default_limit=50)
         entries = [
-            {"AliasName": a.name, "AliasArn": a.arn, "TargetKeyId": a.target_key_id,
-             "CreationDate": a.creation_date, "LastUpdatedDate": a.last_updated}
+            {
+                "AliasName": a.name,
+                "AliasArn": a.arn,
+                "TargetKeyId": a.target_key_id,
+                "CreationDate": a.creation_date,
+                "LastUpdatedDate": a.last_updated,
+            }
             for a in chunk
         ]
         return {"Aliases": entries, **extra}
@@ -195,9 +205,12 @@ class AnnotationOps:
 
 def _check_alias_name(name: str) -> None:
     if not name.startswith("alias/") or name == "alias/":
-        raise InvalidAliasNameException("Alias must start with the prefix \"alias/\". Please see "
-                                        "https://docs.aws.amazon.com/kms/latest/developerguide/"
-                                        "kms-alias.html")
+        raise InvalidAliasNameException(
+            'Alias must start with the prefix "alias/". Please see '
+            "https://docs.aws.amazon.com/kms/latest/developerguide/"
+            "kms-alias.html"
+        )
     if name.startswith("alias/aws/"):
-        raise InvalidAliasNameException("Alias names that begin with alias/aws/ are reserved for "
-                                        "AWS managed keys.")
+        raise InvalidAliasNameException(
+            "Alias names that begin with alias/aws/ are reserved for AWS managed keys."
+        )

@@ -46,8 +46,14 @@ def canonical_context(context: dict[str, str] | None) -> bytes:
     return bytes(out)
 
 
-def seal(aead: AESGCM, key_id: str, material_id: str, nonce: bytes, plaintext: bytes,
-         context: dict[str, str] | None) -> bytes:
+def seal(
+    aead: AESGCM,
+    key_id: str,
+    material_id: str,
+    nonce: bytes,
+    plaintext: bytes,
+    context: dict[str, str] | None,
+) -> bytes:
     kid = key_id.encode("ascii")
     header = bytes([VERSION, len(kid)]) + kid + bytes.fromhex(material_id)
     sealed = aead.encrypt(nonce, plaintext, header + canonical_context(context))
@@ -68,12 +74,12 @@ def parse_header(blob: bytes) -> Header:
     return Header(key_id, blob[2 + n : end].hex(), blob[:end])
 
 
-def open_blob(aead: AESGCM, header: Header, blob: bytes,
-              context: dict[str, str] | None) -> bytes:
+def open_blob(aead: AESGCM, header: Header, blob: bytes, context: dict[str, str] | None) -> bytes:
     start = len(header.raw)
     nonce = blob[start : start + NONCE_BYTES]
     try:
-        return aead.decrypt(nonce, blob[start + NONCE_BYTES :],
-                                        header.raw + canonical_context(context))
+        return aead.decrypt(
+            nonce, blob[start + NONCE_BYTES :], header.raw + canonical_context(context)
+        )
     except InvalidTag:
         raise BadCiphertext from None

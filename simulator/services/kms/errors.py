@@ -62,10 +62,20 @@ class MalformedPolicyDocumentException(AWSError):
 
 
 ALL: tuple[type[AWSError], ...] = (
-    NotFoundException, DisabledException, KMSInvalidStateException, InvalidCiphertextException,
-    IncorrectKeyException, InvalidKeyUsageException, InvalidMarkerException,
-    AlreadyExistsException, InvalidAliasNameException, InvalidArnException, TagException,
-    LimitExceededException, UnsupportedOperationException, MalformedPolicyDocumentException,
+    NotFoundException,
+    DisabledException,
+    KMSInvalidStateException,
+    InvalidCiphertextException,
+    IncorrectKeyException,
+    InvalidKeyUsageException,
+    InvalidMarkerException,
+    AlreadyExistsException,
+    InvalidAliasNameException,
+    InvalidArnException,
+    TagException,
+    LimitExceededException,
+    UnsupportedOperationException,
+    MalformedPolicyDocumentException,
 )
 
 

@@ -28,43 +28,95 @@ S = KeyState
 
 
 def _row(
-    enabled: Rule, disabled: Rule, pending_deletion: Rule, pending_replica_deletion: Rule,
-    pending_import: Rule, unavailable: Rule, creating: Rule, updating: Rule,
+    enabled: Rule,
+    disabled: Rule,
+    pending_deletion: Rule,
+    pending_replica_deletion: Rule,
+    pending_import: Rule,
+    unavailable: Rule,
+    creating: Rule,
+    updating: Rule,
 ) -> dict[KeyState, Rule]:
     return {
-        S.ENABLED: enabled, S.DISABLED: disabled, S.PENDING_DELETION: pending_deletion,
-        S.PENDING_REPLICA_DELETION: pending_replica_deletion, S.PENDING_IMPORT: pending_import,
-        S.UNAVAILABLE: unavailable, S.CREATING: creating, S.UPDATING: updating,
+        S.ENABLED: enabled,
+        S.DISABLED: disabled,
+        S.PENDING_DELETION: pending_deletion,
+        S.PENDING_REPLICA_DELETION: pending_replica_deletion,
+        S.PENDING_IMPORT: pending_import,
+        S.UNAVAILABLE: unavailable,
+        S.CREATING: creating,
+        S.UPDATING: updating,
     }
 
 
-_CRYPTO = _row(None, _DISABLED, _PENDING_DELETION, _PENDING_REPLICA_DELETION, _PENDING_IMPORT,
-               _UNAVAILABLE, _CREATING, None)
-_ENABLE_DISABLE = _row(None, None, _PENDING_DELETION, _PENDING_REPLICA_DELETION,
-                       _PENDING_IMPORT, None, _CREATING, _UPDATING)
-_SCHEDULE_DELETION = _row(None, None, _PENDING_DELETION, _PENDING_REPLICA_DELETION, None, None,
-                          None, _UPDATING)
-_CANCEL_DELETION = _row(_NOT_PENDING, _NOT_PENDING, None, None, _NOT_PENDING, _NOT_PENDING,
-                        _NOT_PENDING, _NOT_PENDING)
-_ANNOTATE = _row(None, None, _PENDING_DELETION, _PENDING_REPLICA_DELETION, None, None, None,
-                 None)
+_CRYPTO = _row(
+    None,
+    _DISABLED,
+    _PENDING_DELETION,
+    _PENDING_REPLICA_DELETION,
+    _PENDING_IMPORT,
+    _UNAVAILABLE,
+    _CREATING,
+    None,
+)
+_ENABLE_DISABLE = _row(
+    None,
+    None,
+    _PENDING_DELETION,
+    _PENDING_REPLICA_DELETION,
+    _PENDING_IMPORT,
+    None,
+    _CREATING,
+    _UPDATING,
+)
+_SCHEDULE_DELETION = _row(
+    None, None, _PENDING_DELETION, _PENDING_REPLICA_DELETION, None, None, None, _UPDATING
+)
+_CANCEL_DELETION = _row(
+    _NOT_PENDING, _NOT_PENDING, None, None, _NOT_PENDING, _NOT_PENDING, _NOT_PENDING, _NOT_PENDING
+)
+_ANNOTATE = _row(None, None, _PENDING_DELETION, _PENDING_REPLICA_DELETION, None, None, None, None)
 _ALWAYS = _row(None, None, None, None, None, None, None, None)
 
 TABLE: dict[str, dict[KeyState, Rule]] = {
     **dict.fromkeys(
-        ["Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-         "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify",
-         "GenerateMac", "VerifyMac", "GetPublicKey", "DeriveSharedSecret", "CreateGrant"],
+        [
+            "Encrypt",
+            "Decrypt",
+            "ReEncrypt",
+            "GenerateDataKey",
+            "GenerateDataKeyWithoutPlaintext",
+            "GenerateDataKeyPair",
+            "GenerateDataKeyPairWithoutPlaintext",
+            "Sign",
+            "Verify",
+            "GenerateMac",
+            "VerifyMac",
+            "GetPublicKey",
+            "DeriveSharedSecret",
+            "CreateGrant",
+        ],
         _CRYPTO,
     ),
     **dict.fromkeys(["EnableKey", "DisableKey"], _ENABLE_DISABLE),
     "ScheduleKeyDeletion": _SCHEDULE_DELETION,
     "CancelKeyDeletion": _CANCEL_DELETION,
-    **dict.fromkeys(["CreateAlias", "TagResource", "UntagResource", "UpdateKeyDescription"],
-                    _ANNOTATE),
     **dict.fromkeys(
-        ["DescribeKey", "GetKeyPolicy", "PutKeyPolicy", "ListKeyPolicies", "ListResourceTags",
-         "ListAliases", "DeleteAlias", "ListGrants", "RetireGrant", "RevokeGrant"],
+        ["CreateAlias", "TagResource", "UntagResource", "UpdateKeyDescription"], _ANNOTATE
+    ),
+    **dict.fromkeys(
+        [
+            "DescribeKey",
+            "GetKeyPolicy",
+            "PutKeyPolicy",
+            "ListKeyPolicies",
+            "ListResourceTags",
+            "ListAliases",
+            "DeleteAlias",
+            "ListGrants",
+            "RetireGrant",
+            "RevokeGrant",
+        ],
         _ALWAYS,
     ),
 }

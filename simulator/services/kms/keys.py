@@ -17,7 +17,9 @@ from simulator.core.context import RequestContext
 from simulator.services.kms.errors import InvalidArnException, NotFoundException
 from simulator.services.kms.model import Key, KeyUsage, RegionState
 
-_KEY_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$")
+_KEY_ID = re.compile(
+    r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
+)
 
 
 def is_key_id(text: str) -> bool:
@@ -42,7 +44,11 @@ class KeyFinder:
         account, region, ref = ctx.account_id, ctx.region, key_id
         if key_id.startswith("arn:"):
             arn = arns.parse(key_id)
-            if arn is None or arn.service != "kms" or not arn.resource.startswith(("key/", "alias/")):
+            if (
+                arn is None
+                or arn.service != "kms"
+                or not arn.resource.startswith(("key/", "alias/"))
+            ):
                 raise InvalidArnException(f"ARN {key_id} is not a valid KMS key or alias ARN")
             if arn.resource.startswith("alias/") and not aliases:
                 raise NotFoundException(f"Invalid keyId {key_id}")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class KeyState(str, Enum):
+class KeyState(StrEnum):
     CREATING = "Creating"
     ENABLED = "Enabled"
     DISABLED = "Disabled"
@@ -23,19 +23,19 @@ class KeyState(str, Enum):
     UPDATING = "Updating"
 
 
-class KeyUsage(str, Enum):
+class KeyUsage(StrEnum):
     SIGN_VERIFY = "SIGN_VERIFY"
     ENCRYPT_DECRYPT = "ENCRYPT_DECRYPT"
     GENERATE_VERIFY_MAC = "GENERATE_VERIFY_MAC"
     KEY_AGREEMENT = "KEY_AGREEMENT"
 
 
-class KeyManager(str, Enum):
+class KeyManager(StrEnum):
     AWS = "AWS"
     CUSTOMER = "CUSTOMER"
 
 
-class Origin(str, Enum):
+class Origin(StrEnum):
     AWS_KMS = "AWS_KMS"
     EXTERNAL = "EXTERNAL"
     AWS_CLOUDHSM = "AWS_CLOUDHSM"

@@ -35,7 +35,7 @@ from simulator.services.kms.errors import (
     InvalidMarkerException,
     LimitExceededException,
 )
-from simulator.services.kms.keys import KeyFinder, alias_arn, is_key_id, key_arn, metadata
+from simulator.services.kms.keys import KeyFinder, is_key_id, key_arn, metadata
 from simulator.services.kms.model import (
     Key,
     KeyManager,
@@ -78,7 +78,9 @@ def _marker(index: int) -> str:
     return base64.urlsafe_b64encode(f"v1:{index}".encode()).decode()
 
 
-def page(items: list[Any], params: dict[str, Any], default_limit: int = 100) -> tuple[list[Any], dict[str, Any]]:
+def page(
+    items: list[Any], params: dict[str, Any], default_limit: int = 100
+) -> tuple[list[Any], dict[str, Any]]:
     start = 0
     marker = params.get("Marker")
     if marker is not None:
@@ -148,23 +150,27 @@ class KmsService(AnnotationOps, Service):
         if "KeySpec" in p and "CustomerMasterKeySpec" in p:
             raise ValidationException(
                 "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
-                "CustomerMasterKeySpec is deprecated.")
+                "CustomerMasterKeySpec is deprecated."
+            )
         usage = p.get("KeyUsage", "ENCRYPT_DECRYPT")
         if spec != "SYMMETRIC_DEFAULT":
-            raise NotSimulatedException(f"KMS CreateKey with KeySpec {spec} is not simulated "
-                                        "by Secrets Lab yet (SYMMETRIC_DEFAULT is).")
+            raise NotSimulatedException(
+                f"KMS CreateKey with KeySpec {spec} is not simulated "
+                "by Secrets Lab yet (SYMMETRIC_DEFAULT is)."
+            )
         if usage != "ENCRYPT_DECRYPT":
-            raise ValidationException(
-                f"KeyUsage {usage} is not compatible with KeySpec {spec}")
+            raise ValidationException(f"KeyUsage {usage} is not compatible with KeySpec {spec}")
         origin = p.get("Origin", "AWS_KMS")
         if origin != "AWS_KMS":
-            raise NotSimulatedException(f"KMS CreateKey with Origin {origin} is not simulated "
-                                        "by Secrets Lab yet.")
+            raise NotSimulatedException(
+                f"KMS CreateKey with Origin {origin} is not simulated by Secrets Lab yet."
+            )
         if p.get("CustomKeyStoreId") or p.get("XksKeyId"):
             raise NotSimulatedException("KMS custom key stores are not simulated by Secrets Lab.")
         if p.get("MultiRegion"):
-            raise NotSimulatedException("KMS multi-Region keys are not simulated by Secrets Lab "
-                                        "yet.")
+            raise NotSimulatedException(
+                "KMS multi-Region keys are not simulated by Secrets Lab yet."
+            )
         policy = p.get("Policy")
         if policy is not None:
             check_policy(policy)
@@ -174,7 +180,8 @@ class KmsService(AnnotationOps, Service):
         if customer_keys >= KEYS_PER_REGION:
             raise LimitExceededException(
                 f"The request was rejected because the customer managed keys quota "
-                f"({KEYS_PER_REGION}) for this account and Region has been reached.")
+                f"({KEYS_PER_REGION}) for this account and Region has been reached."
+            )
         key_id = self.env.ids.uuid()
         arn = key_arn(ctx.region, ctx.account_id, key_id)
         key = Key(
@@ -232,20 +239,32 @@ class KmsService(AnnotationOps, Service):
         key = self.finder.find(ctx, p["KeyId"], aliases=False)
         days = p.get("PendingWindowInDays", DEFAULT_WINDOW)
         if not MIN_WINDOW <= days <= MAX_WINDOW:
-            bound = (f"greater than or equal to {MIN_WINDOW}" if days < MIN_WINDOW
-                     else f"less than or equal to {MAX_WINDOW}")
+            bound = (
+                f"greater than or equal to {MIN_WINDOW}"
+                if days < MIN_WINDOW
+                else f"less than or equal to {MAX_WINDOW}"
+            )
             raise ValidationException(
                 f"1 validation error detected: Value '{days}' at 'pendingWindowInDays' failed "
-                f"to satisfy constraint: Member must have value {bound}")
+                f"to satisfy constraint: Member must have value {bound}"
+            )
         key_states.check("ScheduleKeyDeletion", key)
         key.state = KeyState.PENDING_DELETION
         key.deletion_date = ctx.now + _dt.timedelta(days=days)
         key.pending_window_days = days
         key.deletion_job = self.env.scheduler.schedule(
-            key.deletion_date, "kms.delete_key",
-            account=key.account_id, region=key.region, key_id=key.key_id)
-        return {"KeyId": key.arn, "DeletionDate": key.deletion_date, "KeyState": key.state,
-                "PendingWindowInDays": days}
+            key.deletion_date,
+            "kms.delete_key",
+            account=key.account_id,
+            region=key.region,
+            key_id=key.key_id,
+        )
+        return {
+            "KeyId": key.arn,
+            "DeletionDate": key.deletion_date,
+            "KeyState": key.state,
+            "PendingWindowInDays": days,
+        }
 
     @operation("CancelKeyDeletion", resource=key_resource)
     def cancel_key_deletion(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -274,25 +293,37 @@ class KmsService(AnnotationOps, Service):
         key_states.check(op, key)
         if key.key_usage is not KeyUsage.ENCRYPT_DECRYPT:
             raise InvalidKeyUsageException(
-                f"{key.arn} key usage is {key.key_usage.value} which is not valid for {op}.")
+                f"{key.arn} key usage is {key.key_usage.value} which is not valid for {op}."
+            )
         algorithm = p.get("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
         if algorithm != "SYMMETRIC_DEFAULT":
             raise InvalidKeyUsageException(
-                f"Encryption algorithm {algorithm} is not supported by {key.arn}.")
+                f"Encryption algorithm {algorithm} is not supported by {key.arn}."
+            )
         if p.get("DryRun"):
             raise DryRunOperationException(DRY_RUN_MESSAGE)
         return key
 
     def _encrypt(self, key: Key, plaintext: bytes, context: dict[str, str] | None) -> bytes:
         material = key.current_material
-        return crypto.seal(self._cipher(key, material), key.key_id, material.material_id,
-                           self.env.ids.bytes(crypto.NONCE_BYTES), plaintext, context)
+        return crypto.seal(
+            self._cipher(key, material),
+            key.key_id,
+            material.material_id,
+            self.env.ids.bytes(crypto.NONCE_BYTES),
+            plaintext,
+            context,
+        )
 
     @operation("Encrypt", read_only=True, resource=key_resource)
     def encrypt(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key = self._usable(ctx, "Encrypt", p["KeyId"], p)
         blob = self._encrypt(key, p["Plaintext"], p.get("EncryptionContext"))
-        return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
+        return {
+            "CiphertextBlob": blob,
+            "KeyId": key.arn,
+            "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+        }
 
     @operation("Decrypt", read_only=True, resource=key_resource)
     def decrypt(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -301,7 +332,8 @@ class KmsService(AnnotationOps, Service):
             # Optional in newer models (for DryRun); without it there is nothing to decrypt.
             raise ValidationException(
                 "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
-                "constraint: Member must not be null")
+                "constraint: Member must not be null"
+            )
         try:
             header = crypto.parse_header(blob)
         except crypto.BadCiphertext:
@@ -312,55 +344,76 @@ class KmsService(AnnotationOps, Service):
         if key.key_id != header.key_id:
             # K-DEC: a KeyId that is not the key that encrypted the blob.
             raise IncorrectKeyException(
-                "The key ID in the request does not identify a CMK that can perform this "
-                "operation.")
+                "The key ID in the request does not identify a CMK that can perform this operation."
+            )
         material = key.material(header.material_id)
         if material is None:
             raise InvalidCiphertextException("")
         try:
-            plaintext = crypto.open_blob(self._cipher(key, material), header, blob,
-                                         p.get("EncryptionContext"))
+            plaintext = crypto.open_blob(
+                self._cipher(key, material), header, blob, p.get("EncryptionContext")
+            )
         except crypto.BadCiphertext:
             raise InvalidCiphertextException("") from None
-        return {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-                "KeyMaterialId": material.material_id}
+        return {
+            "KeyId": key.arn,
+            "Plaintext": plaintext,
+            "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+            "KeyMaterialId": material.material_id,
+        }
 
-    def _data_key(self, ctx: RequestContext, op: str, p: dict[str, Any]) -> tuple[Key, bytes, bytes]:
+    def _data_key(
+        self, ctx: RequestContext, op: str, p: dict[str, Any]
+    ) -> tuple[Key, bytes, bytes]:
         spec, count = p.get("KeySpec"), p.get("NumberOfBytes")
         # K-GDK: exactly one of KeySpec and NumberOfBytes.
         if (spec is None) == (count is None):
             raise ValidationException(
-                "Please specify either number of bytes or key spec." if spec is None else
-                "Please specify either number of bytes or key spec, not both.")
+                "Please specify either number of bytes or key spec."
+                if spec is None
+                else "Please specify either number of bytes or key spec, not both."
+            )
         if p.get("Recipient"):
-            raise NotSimulatedException("KMS Recipient (Nitro Enclaves attestation) is not "
-                                        "simulated by Secrets Lab.")
+            raise NotSimulatedException(
+                "KMS Recipient (Nitro Enclaves attestation) is not simulated by Secrets Lab."
+            )
         key = self._usable(ctx, op, p["KeyId"], p)
-        size = count if count is not None else {"AES_256": 32, "AES_128": 16}[spec]
+        size: int = count if count is not None else {"AES_256": 32, "AES_128": 16}[str(spec)]
         plaintext = self.env.ids.bytes(size)
         return key, plaintext, self._encrypt(key, plaintext, p.get("EncryptionContext"))
 
     @operation("GenerateDataKey", read_only=True, resource=key_resource)
     def generate_data_key(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         key, plaintext, blob = self._data_key(ctx, "GenerateDataKey", p)
-        return {"CiphertextBlob": blob, "Plaintext": plaintext, "KeyId": key.arn,
-                "KeyMaterialId": key.current_material.material_id}
+        return {
+            "CiphertextBlob": blob,
+            "Plaintext": plaintext,
+            "KeyId": key.arn,
+            "KeyMaterialId": key.current_material.material_id,
+        }
 
     @operation("GenerateDataKeyWithoutPlaintext", read_only=True, resource=key_resource)
-    def generate_data_key_without_plaintext(self, ctx: RequestContext,
-                                            p: dict[str, Any]) -> dict[str, Any]:
+    def generate_data_key_without_plaintext(
+        self, ctx: RequestContext, p: dict[str, Any]
+    ) -> dict[str, Any]:
         key, _plaintext, blob = self._data_key(ctx, "GenerateDataKeyWithoutPlaintext", p)
-        return {"CiphertextBlob": blob, "KeyId": key.arn,
-                "KeyMaterialId": key.current_material.material_id}
+        return {
+            "CiphertextBlob": blob,
+            "KeyId": key.arn,
+            "KeyMaterialId": key.current_material.material_id,
+        }
 
     @operation("GenerateRandom", read_only=True)
     def generate_random(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
         if p.get("CustomKeyStoreId") or p.get("Recipient"):
-            raise NotSimulatedException("GenerateRandom from a custom key store or for a Nitro "
-                                        "Enclave recipient is not simulated by Secrets Lab.")
+            raise NotSimulatedException(
+                "GenerateRandom from a custom key store or for a Nitro "
+                "Enclave recipient is not simulated by Secrets Lab."
+            )
         if "NumberOfBytes" not in p:
             # K-RAND: required in practice although the model marks it optional.
             raise ValidationException(
                 "1 validation error detected: Value null at 'numberOfBytes' failed to satisfy "
-                "constraint: Member must not be null")
+                "constraint: Member must not be null"
+            )
         return {"Plaintext": self.env.ids.bytes(p["NumberOfBytes"])}

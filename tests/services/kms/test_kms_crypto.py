@@ -28,8 +28,9 @@ def test_round_trip_with_every_key_id_form(kms_any: Any, key: dict[str, Any]) ->
         assert out["EncryptionAlgorithm"] == "SYMMETRIC_DEFAULT"
         assert b"hello" not in out["CiphertextBlob"]
         # Decrypt needs no KeyId for symmetric ciphertext; context order may differ.
-        back = kms_any.decrypt(CiphertextBlob=out["CiphertextBlob"],
-                               EncryptionContext=dict(reversed(CTX.items())))
+        back = kms_any.decrypt(
+            CiphertextBlob=out["CiphertextBlob"], EncryptionContext=dict(reversed(CTX.items()))
+        )
         assert back["Plaintext"] == b"hello" and back["KeyId"] == key["Arn"]
 
 
@@ -39,11 +40,21 @@ def test_same_plaintext_encrypts_differently(kms_any: Any, key: dict[str, Any]) 
     assert a != b
 
 
-@pytest.mark.parametrize("context", [None, {"app": "LAB", "tenant": "42"}, {"app": "lab"},
-                                     {"app": "lab", "tenant": "42", "extra": "x"}])
-def test_context_must_match_exactly(kms_any: Any, key: dict[str, Any],
-                                    context: dict[str, str] | None) -> None:
-    blob = kms_any.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext=CTX)["CiphertextBlob"]
+@pytest.mark.parametrize(
+    "context",
+    [
+        None,
+        {"app": "LAB", "tenant": "42"},
+        {"app": "lab"},
+        {"app": "lab", "tenant": "42", "extra": "x"},
+    ],
+)
+def test_context_must_match_exactly(
+    kms_any: Any, key: dict[str, Any], context: dict[str, str] | None
+) -> None:
+    blob = kms_any.encrypt(KeyId=key["KeyId"], Plaintext=b"p", EncryptionContext=CTX)[
+        "CiphertextBlob"
+    ]
     kwargs = {} if context is None else {"EncryptionContext": context}
     with pytest.raises(ClientError) as exc:
         kms_any.decrypt(CiphertextBlob=blob, **kwargs)
@@ -69,18 +80,23 @@ def test_plaintext_limit_is_4096_bytes(kms_any: Any, key: dict[str, Any]) -> Non
     with pytest.raises(ClientError) as exc:
         kms_any.encrypt(KeyId=key["KeyId"], Plaintext=b"x" * 4097)
     assert error_code(exc) == "ValidationException"
-    assert error_message(exc) == ("1 validation error detected: Value at 'plaintext' failed to "
-                                  "satisfy constraint: Member must have length less than or "
-                                  "equal to 4096")
+    assert error_message(exc) == (
+        "1 validation error detected: Value at 'plaintext' failed to "
+        "satisfy constraint: Member must have length less than or "
+        "equal to 4096"
+    )
 
 
-def test_disabled_key_refuses_use_and_reenabling_restores_it(kms_any: Any,
-                                                            key: dict[str, Any]) -> None:
+def test_disabled_key_refuses_use_and_reenabling_restores_it(
+    kms_any: Any, key: dict[str, Any]
+) -> None:
     blob = kms_any.encrypt(KeyId=key["KeyId"], Plaintext=b"p")["CiphertextBlob"]
     kms_any.disable_key(KeyId=key["KeyId"])
-    for call in (lambda: kms_any.encrypt(KeyId=key["KeyId"], Plaintext=b"p"),
-                 lambda: kms_any.decrypt(CiphertextBlob=blob),
-                 lambda: kms_any.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256")):
+    for call in (
+        lambda: kms_any.encrypt(KeyId=key["KeyId"], Plaintext=b"p"),
+        lambda: kms_any.decrypt(CiphertextBlob=blob),
+        lambda: kms_any.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256"),
+    ):
         with pytest.raises(ClientError) as exc:
             call()
         assert error_code(exc) == "DisabledException"
@@ -117,8 +133,9 @@ def test_deleted_key_makes_ciphertext_unrecoverable(kms: Any, cloud: Cloud) -> N
     assert error_code(exc) == "NotFoundException"
 
 
-def test_data_key_works_with_cryptography_outside_the_simulator(kms_any: Any,
-                                                               key: dict[str, Any]) -> None:
+def test_data_key_works_with_cryptography_outside_the_simulator(
+    kms_any: Any, key: dict[str, Any]
+) -> None:
     dk = kms_any.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256", EncryptionContext=CTX)
     assert len(dk["Plaintext"]) == 32 and dk["KeyId"] == key["Arn"]
     nonce = b"\x01" * 12

@@ -18,8 +18,16 @@ def test_create_key_defaults_and_metadata(kms_any: Any, cloud: Cloud) -> None:
     assert meta["Arn"] == f"arn:aws:kms:us-east-1:{acct}:key/{meta['KeyId']}"
     assert meta["AWSAccountId"] == acct
     assert (meta["KeySpec"], meta["CustomerMasterKeySpec"]) == ("SYMMETRIC_DEFAULT",) * 2
-    assert (meta["KeyUsage"], meta["KeyState"], meta["Enabled"]) == ("ENCRYPT_DECRYPT", "Enabled", True)
-    assert (meta["Origin"], meta["KeyManager"], meta["MultiRegion"]) == ("AWS_KMS", "CUSTOMER", False)
+    assert (meta["KeyUsage"], meta["KeyState"], meta["Enabled"]) == (
+        "ENCRYPT_DECRYPT",
+        "Enabled",
+        True,
+    )
+    assert (meta["Origin"], meta["KeyManager"], meta["MultiRegion"]) == (
+        "AWS_KMS",
+        "CUSTOMER",
+        False,
+    )
     assert meta["EncryptionAlgorithms"] == ["SYMMETRIC_DEFAULT"]
     assert meta["CreationDate"] == cloud.clock.now()
     assert len(meta["CurrentKeyMaterialId"]) == 64
@@ -32,7 +40,11 @@ def test_default_key_policy_delegates_to_the_account(kms: Any, cloud: Cloud) -> 
     (statement,) = policy["Statement"]
     acct = cloud.default_account.account_id
     assert statement["Principal"] == {"AWS": f"arn:aws:iam::{acct}:root"}
-    assert (statement["Effect"], statement["Action"], statement["Resource"]) == ("Allow", "kms:*", "*")
+    assert (statement["Effect"], statement["Action"], statement["Resource"]) == (
+        "Allow",
+        "kms:*",
+        "*",
+    )
     assert kms.list_key_policies(KeyId=key_id)["PolicyNames"] == ["default"]
 
 
@@ -158,10 +170,14 @@ def test_alias_rules(kms_any: Any) -> None:
 
 def test_tags_and_description(kms: Any) -> None:
     key_id = kms.create_key(Tags=[{"TagKey": "team", "TagValue": "a"}])["KeyMetadata"]["KeyId"]
-    kms.tag_resource(KeyId=key_id, Tags=[{"TagKey": "team", "TagValue": "b"},
-                                         {"TagKey": "env", "TagValue": "dev"}])
+    kms.tag_resource(
+        KeyId=key_id,
+        Tags=[{"TagKey": "team", "TagValue": "b"}, {"TagKey": "env", "TagValue": "dev"}],
+    )
     assert kms.list_resource_tags(KeyId=key_id)["Tags"] == [
-        {"TagKey": "team", "TagValue": "b"}, {"TagKey": "env", "TagValue": "dev"}]
+        {"TagKey": "team", "TagValue": "b"},
+        {"TagKey": "env", "TagValue": "dev"},
+    ]
     kms.untag_resource(KeyId=key_id, TagKeys=["team"])
     assert kms.list_resource_tags(KeyId=key_id)["Tags"] == [{"TagKey": "env", "TagValue": "dev"}]
     with pytest.raises(ClientError) as exc:
