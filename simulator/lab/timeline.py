@@ -32,7 +32,8 @@ def plot_trail(
     """Plot every event of the trail; returns the Figure (nothing is shown or saved).
 
     Rows follow the order in which each eventName first appears, top to bottom. With
-    ``annotate_errors`` each failed call is labelled with its error code.
+    ``annotate_errors`` each failed call is labelled with its error code (codes failing at the
+    same instant on the same row share one label, with a count: ``"DisabledException ×2"``).
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -67,11 +68,7 @@ def plot_trail(
                                     label=f"{label} ({count})", **style)
             collection.set_gid(label)
     if annotate_errors:
-        for when, y, code in zip(times[failed], ys[failed], frame["errorCode"][failed],
-                                 strict=True):
-            x = mdates.date2num(when)  # type: ignore[no-untyped-call, unused-ignore]
-            ax.annotate(str(code), (x, y), xytext=(6, 6),
-                        textcoords="offset points", fontsize=8, color="tab:red")
+        _label_errors(ax, times[failed], ys[failed], frame["errorCode"][failed])
     ax.set_yticks(range(len(names)), names)
     ax.set_ylim(len(names) - 0.5, -0.5)
     ax.grid(axis="x", alpha=0.3)
@@ -83,3 +80,22 @@ def plot_trail(
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def _label_errors(ax: Any, times: Any, ys: Any, codes: Any) -> None:
+    import matplotlib.dates as mdates
+
+    # One label per point: codes that failed at the same instant on the same row are joined
+    # and counted instead of being drawn on top of each other.
+    points: dict[tuple[Any, int], dict[str, int]] = {}
+    for when, y, code in zip(times, ys, codes, strict=True):
+        seen = points.setdefault((when, int(y)), {})
+        seen[str(code)] = seen.get(str(code), 0) + 1
+    # Labels on one row alternate above and below it, so neighbours in time stay readable.
+    on_row: dict[int, int] = {}
+    for (when, y), seen in points.items():
+        text = ", ".join(code if n == 1 else f"{code} ×{n}" for code, n in seen.items())
+        x = mdates.date2num(when)  # type: ignore[no-untyped-call, unused-ignore]
+        nth = on_row[y] = on_row.get(y, -1) + 1
+        ax.annotate(text, (x, y), xytext=(6, 6 if nth % 2 == 0 else -14),
+                    textcoords="offset points", fontsize=8, color="tab:red")

@@ -59,6 +59,35 @@ def test_service_event_is_drawn_when_the_window_ends(story: Story) -> None:
     assert tuple(point) == pytest.approx((mdates.date2num(dt.datetime(2026, 1, 12, 9, 5)), 6.0))
 
 
+def test_errors_at_the_same_point_share_one_counted_label() -> None:
+    cloud = Cloud(seed=5)
+    kms = cloud.client("kms")
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    blob = kms.encrypt(KeyId=key_id, Plaintext=b"x", EncryptionContext={"a": "b"})
+    for _ in range(3):
+        with pytest.raises(kms.exceptions.InvalidCiphertextException):
+            kms.decrypt(CiphertextBlob=blob["CiphertextBlob"])
+    kms.disable_key(KeyId=key_id)
+    with pytest.raises(kms.exceptions.DisabledException):
+        kms.decrypt(CiphertextBlob=blob["CiphertextBlob"])
+    fig = timeline.plot_trail(cloud)
+    assert len(_series(fig)[timeline.ERRORS].get_offsets()) == 4
+    assert [t.get_text() for t in fig.axes[0].texts] == [
+        "InvalidCiphertextException ×3, DisabledException"]
+
+
+def test_labels_on_one_row_alternate_above_and_below() -> None:
+    cloud = Cloud(seed=6)
+    kms = cloud.client("kms")
+    for _ in range(3):
+        with pytest.raises(kms.exceptions.NotFoundException):
+            kms.describe_key(KeyId="alias/missing")
+        cloud.clock.advance(days=1)
+    texts = timeline.plot_trail(cloud).axes[0].texts
+    assert [t.get_text() for t in texts] == ["NotFoundException"] * 3
+    assert [t.xyann[1] for t in texts] == [6, -14, 6]
+
+
 def test_annotations_can_be_switched_off(story: Story) -> None:
     fig = timeline.plot_trail(story.cloud, annotate_errors=False, title="quiet")
     assert len(fig.axes[0].texts) == 0

@@ -286,6 +286,16 @@ class KmsService(AnnotationOps, Service):
         for m in key.materials:
             self._aead.pop(m.material_id, None)
         self.env.trail.append(service_event("DeleteKey", due, key, self.env.ids.uuid()))
+        # KMS announces the deletion on EventBridge's default bus (detail-type from the KMS
+        # developer guide, "Monitoring with Amazon EventBridge").
+        self.env.events.publish(
+            source="aws.kms",
+            detail_type="KMS CMK Deletion",
+            account=key.account_id,
+            region=key.region,
+            detail={"key-id": key.key_id},
+            resources=[key.arn],
+        )
 
     # -- encryption -----------------------------------------------------------------------
     def _usable(self, ctx: RequestContext, op: str, key_id: str, p: dict[str, Any]) -> Key:

@@ -132,6 +132,10 @@ def test_schedule_deletion_runs_on_the_clock(kms: Any, cloud: Cloud) -> None:
     deletes = cloud.trail.events(event_name="DeleteKey")
     assert len(deletes) == 1 and deletes[0]["eventType"] == "AwsServiceEvent"
     assert deletes[0]["eventTime"] == out["DeletionDate"].strftime("%Y-%m-%dT%H:%M:%SZ")
+    (event,) = cloud.events.history
+    assert (event["source"], event["detail-type"]) == ("aws.kms", "KMS CMK Deletion")
+    assert event["detail"] == {"key-id": key_id}
+    assert event["time"] == deletes[0]["eventTime"]
 
 
 def test_cancel_deletion_leaves_key_disabled(kms: Any, cloud: Cloud) -> None:
