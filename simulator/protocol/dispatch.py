@@ -54,6 +54,8 @@ class Dispatcher:
         self._cloud = cloud
         self._lock = threading.RLock()
         self._prefixes = spec.target_prefixes()
+        self._time_key: Any = None
+        self._time_text = ""
 
     def handle(self, request: AwsRequest) -> AwsResponse:
         with self._lock:
@@ -167,6 +169,12 @@ class Dispatcher:
         self._audit(ctx, op_model, op_spec, params, result, failure)
         return response
 
+    def _event_time(self, now: Any) -> str:
+        # The virtual clock rarely moves between calls; format each instant once.
+        if now != self._time_key:
+            self._time_key, self._time_text = now, now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return str(self._time_text)
+
     def _audit(
         self,
         ctx: RequestContext,
@@ -180,7 +188,7 @@ class Dispatcher:
         record: dict[str, Any] = {
             "eventVersion": "1.11",
             "userIdentity": ctx.principal.user_identity(),
-            "eventTime": ctx.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "eventTime": self._event_time(ctx.now),
             "eventSource": f"{spec.service_model(ctx.service).endpoint_prefix}.amazonaws.com",
             "eventName": ctx.operation,
             "awsRegion": ctx.region,
@@ -214,10 +222,11 @@ def model_name(service: str) -> str:
 
 
 def _headers(request_id: str, payload: bytes) -> dict[str, str]:
+    # Lower-case names: HTTP does not care, and botocore's parser looks them up that way.
     return {
-        "x-amzn-RequestId": request_id,
-        "Content-Type": _JSON_CT,
-        "Content-Length": str(len(payload)),
+        "x-amzn-requestid": request_id,
+        "content-type": _JSON_CT,
+        "content-length": str(len(payload)),
     }
 
 

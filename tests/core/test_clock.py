@@ -93,3 +93,13 @@ def test_accounts_and_regions() -> None:
         cloud.client("kms", region_name="mars-north-1")
     with pytest.raises(ValueError):
         cloud.create_account("123")
+
+
+def test_ids_are_well_formed_uuid4() -> None:
+    import uuid
+
+    ids = Cloud(seed=2).ids
+    for _ in range(50):
+        text = ids.uuid()
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 4 and parsed.variant == uuid.RFC_4122

@@ -25,8 +25,8 @@ def raw(
     }
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     resp = cloud.dispatcher.handle(AwsRequest(headers, data))
-    assert resp.headers["Content-Type"] == "application/x-amz-json-1.1"
-    assert resp.headers["x-amzn-RequestId"]
+    assert resp.headers["content-type"] == "application/x-amz-json-1.1"
+    assert resp.headers["x-amzn-requestid"]
     return resp.status, json.loads(resp.body), resp.headers
 
 
