@@ -52,8 +52,9 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def canned_bodies(encrypt_plaintext_len: int, decrypt_plaintext: bytes,
-                  data_key_plaintext: bytes) -> dict[str, bytes]:
+def canned_bodies(
+    encrypt_plaintext_len: int, decrypt_plaintext: bytes, data_key_plaintext: bytes
+) -> dict[str, bytes]:
     """Response body per ``X-Amz-Target``, each a valid output shape of the KMS model."""
     encrypt_blob = filler(encrypt_plaintext_len + CIPHERTEXT_OVERHEAD, b"encrypt")
     data_key_blob = filler(len(data_key_plaintext) + CIPHERTEXT_OVERHEAD, b"data key")
@@ -95,8 +96,10 @@ def canned_bodies(encrypt_plaintext_len: int, decrypt_plaintext: bytes,
             "KeyMaterialId": KEY_MATERIAL_ID,
         },
     }
-    return {f"TrentService.{op}": json.dumps(body, separators=(",", ":")).encode()
-            for op, body in bodies.items()}
+    return {
+        f"TrentService.{op}": json.dumps(body, separators=(",", ":")).encode()
+        for op, body in bodies.items()
+    }
 
 
 class _RawBody:
@@ -121,11 +124,14 @@ class CannedResponder:
     def __init__(self, bodies: Mapping[str, bytes]) -> None:
         # botocore hands prepared headers over as bytes, so the table is keyed by bytes.
         self._responses = {
-            target.encode("ascii"): (body, {
-                "x-amzn-requestid": REQUEST_ID,
-                "content-type": "application/x-amz-json-1.1",
-                "content-length": str(len(body)),
-            })
+            target.encode("ascii"): (
+                body,
+                {
+                    "x-amzn-requestid": REQUEST_ID,
+                    "content-type": "application/x-amz-json-1.1",
+                    "content-length": str(len(body)),
+                },
+            )
             for target, body in bodies.items()
         }
 

@@ -50,8 +50,19 @@ def measure(target: str, workload_name: str, n: int, warmup: int, seed: int | No
 
 
 def _spawn(target: str, workload: str, n: int, warmup: int, seed: int | None) -> float:
-    cmd = [sys.executable, "-m", "benchmarks.kms_roundtrip", "--worker", target,
-           "--workload", workload, "--n", str(n), "--warmup", str(warmup)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.kms_roundtrip",
+        "--worker",
+        target,
+        "--workload",
+        workload,
+        "--n",
+        str(n),
+        "--warmup",
+        str(warmup),
+    ]
     if seed is None:
         cmd.append("--unseeded")
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -60,15 +71,26 @@ def _spawn(target: str, workload: str, n: int, warmup: int, seed: int | None) ->
     return float(json.loads(proc.stdout.strip().splitlines()[-1])["us_per_call"])
 
 
-def run_all(workloads: list[str], targets: list[str], n: int, repeat: int, warmup: int,
-            seed: int | None, progress: bool = True) -> dict[tuple[str, str], Result]:
+def run_all(
+    workloads: list[str],
+    targets: list[str],
+    n: int,
+    repeat: int,
+    warmup: int,
+    seed: int | None,
+    progress: bool = True,
+) -> dict[tuple[str, str], Result]:
     results = {(w, t): Result(w, t, n) for w in workloads for t in targets}
     for rep in range(1, repeat + 1):
         for w in workloads:
             for t in targets:
                 if progress:
-                    print(f"  run {rep}/{repeat}: workload {w} on {t} ...", end="",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"  run {rep}/{repeat}: workload {w} on {t} ...",
+                        end="",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                 us = _spawn(t, w, n, warmup, seed)
                 results[(w, t)].runs_us.append(us)
                 if progress:
@@ -76,8 +98,9 @@ def run_all(workloads: list[str], targets: list[str], n: int, repeat: int, warmu
     return results
 
 
-def render(results: dict[tuple[str, str], Result], workloads: list[str], n: int,
-           repeat: int) -> str:
+def render(
+    results: dict[tuple[str, str], Result], workloads: list[str], n: int, repeat: int
+) -> str:
     def best(w: str, t: str) -> float | None:
         r = results.get((w, t))
         return r.best_us if r else None
@@ -85,13 +108,29 @@ def render(results: dict[tuple[str, str], Result], workloads: list[str], n: int,
     def fmt(v: float | None) -> str:
         return f"{v:.1f}" if v is not None else "skipped"
 
-    headers = ["workload", "floor us", "simulator us", "moto us",
-               "sim/floor", "moto/floor", "sim/moto"]
+    headers = [
+        "workload",
+        "floor us",
+        "simulator us",
+        "moto us",
+        "sim/floor",
+        "moto/floor",
+        "sim/moto",
+    ]
     rows = []
     for w in workloads:
         f, s, m = best(w, "floor"), best(w, "simulator"), best(w, "moto")
-        rows.append([f"{w}: {WORKLOADS[w].title}", fmt(f), fmt(s), fmt(m),
-                     report.ratio(s, f), report.ratio(m, f), report.ratio(s, m)])
+        rows.append(
+            [
+                f"{w}: {WORKLOADS[w].title}",
+                fmt(f),
+                fmt(s),
+                fmt(m),
+                report.ratio(s, f),
+                report.ratio(m, f),
+                report.ratio(s, m),
+            ]
+        )
     lines = [
         f"KMS per-call cost: microseconds per API call, best of {repeat} runs, "
         f"N={n} iterations = {2 * n} calls per run",
@@ -101,23 +140,39 @@ def render(results: dict[tuple[str, str], Result], workloads: list[str], n: int,
     ]
     for w in workloads:
         s, f = best(w, "simulator"), best(w, "floor")
-        lines.append(f"target simulator <= {report.TARGET_RATIO}x floor per call, workload {w}: "
-                     f"{report.verdict(s, f)} ({report.ratio(s, f)})")
+        lines.append(
+            f"target simulator <= {report.TARGET_RATIO}x floor per call, workload {w}: "
+            f"{report.verdict(s, f)} ({report.ratio(s, f)})"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.kms_roundtrip", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.kms_roundtrip",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--n", type=int, default=2000, help="iterations per run (2 calls each)")
     p.add_argument("--repeat", type=int, default=3, help="runs per target; the best is kept")
     p.add_argument("--warmup", type=int, default=50, help="untimed iterations before each run")
-    p.add_argument("--workload", choices=sorted(WORKLOADS), action="append",
-                   help="run only this workload (may repeat; default: all)")
-    p.add_argument("--target", choices=TARGETS, action="append",
-                   help="run only this target (may repeat; default: all)")
-    p.add_argument("--unseeded", action="store_true",
-                   help="Cloud() without a seed (OS randomness) instead of Cloud(seed=7)")
+    p.add_argument(
+        "--workload",
+        choices=sorted(WORKLOADS),
+        action="append",
+        help="run only this workload (may repeat; default: all)",
+    )
+    p.add_argument(
+        "--target",
+        choices=TARGETS,
+        action="append",
+        help="run only this target (may repeat; default: all)",
+    )
+    p.add_argument(
+        "--unseeded",
+        action="store_true",
+        help="Cloud() without a seed (OS randomness) instead of Cloud(seed=7)",
+    )
     p.add_argument("--json", type=Path, help="also write the raw runs to this file")
     p.add_argument("--worker", choices=TARGETS, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -138,9 +193,15 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(render(results, workloads, args.n, args.repeat))
     if args.json:
-        args.json.write_text(json.dumps(
-            [{"workload": r.workload, "target": r.target, "n": r.n, "runs_us": r.runs_us}
-             for r in results.values()], indent=2))
+        args.json.write_text(
+            json.dumps(
+                [
+                    {"workload": r.workload, "target": r.target, "n": r.n, "runs_us": r.runs_us}
+                    for r in results.values()
+                ],
+                indent=2,
+            )
+        )
     return 0
 
 

@@ -11,8 +11,7 @@ from collections.abc import Sequence
 TARGET_RATIO = 1.3
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-          align: str | None = None) -> str:
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str | None = None) -> str:
     """A fixed-width table; ``align`` has one of ``<``/``>`` per column (text left by default)."""
     align = align or "<" + ">" * (len(headers) - 1)
     widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=True)]
@@ -38,8 +37,10 @@ def verdict(a: float | None, b: float | None) -> str:
 
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
-    return (f"Python {platform.python_version()} on {platform.system()} {cpu}, "
-            f"{os.cpu_count()} CPUs, {sys.executable}")
+    return (
+        f"Python {platform.python_version()} on {platform.system()} {cpu}, "
+        f"{os.cpu_count()} CPUs, {sys.executable}"
+    )
 
 
 def botocore_version() -> str:

@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _PRELUDE = "from time import perf_counter as _pc\n_t0 = _pc()\n"
 CHILDREN: dict[str, str] = {
     "python": "pass",
-    "floor": _PRELUDE + textwrap.dedent("""
+    "floor": _PRELUDE
+    + textwrap.dedent("""
         from benchmarks.floor import floor_client
         _t1 = _pc()
         client = floor_client()
@@ -45,7 +46,8 @@ CHILDREN: dict[str, str] = {
         import json
         print(json.dumps({"imports": _t1 - _t0, "setup": _t2 - _t1, "first call": _t3 - _t2}))
     """),
-    "simulator": _PRELUDE + textwrap.dedent("""
+    "simulator": _PRELUDE
+    + textwrap.dedent("""
         from simulator import Cloud
         _t1 = _pc()
         cloud = Cloud()
@@ -56,7 +58,8 @@ CHILDREN: dict[str, str] = {
         import json
         print(json.dumps({"imports": _t1 - _t0, "setup": _t2 - _t1, "first call": _t3 - _t2}))
     """),
-    "moto": _PRELUDE + textwrap.dedent(f"""
+    "moto": _PRELUDE
+    + textwrap.dedent(f"""
         import os
         os.environ.update({MOTO_CREDENTIALS!r})
         import botocore.session
@@ -90,8 +93,9 @@ def run_child(name: str) -> tuple[float, dict[str, float]]:
     return wall, phases
 
 
-def measure(targets: list[str], repeat: int,
-            progress: bool = True) -> dict[str, tuple[float, dict[str, float]]]:
+def measure(
+    targets: list[str], repeat: int, progress: bool = True
+) -> dict[str, tuple[float, dict[str, float]]]:
     """Best (wall seconds, phases of that run) per target."""
     for name in targets:
         run_child(name)  # untimed: bytecode caches, OS page cache
@@ -100,8 +104,11 @@ def measure(targets: list[str], repeat: int,
         for name in targets:
             wall, phases = run_child(name)
             if progress:
-                print(f"  startup round {rep}/{repeat}: {name} {wall:.3f} s",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"  startup round {rep}/{repeat}: {name} {wall:.3f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
             if name not in best or wall < best[name][0]:
                 best[name] = (wall, phases)
     return best
@@ -114,28 +121,43 @@ def render(best: dict[str, tuple[float, dict[str, float]]], repeat: int) -> str:
     for name, (wall, phases) in best.items():
         # rest = what the child's own clock cannot see: interpreter start and shutdown.
         rest = wall - sum(phases.values())
-        rows.append([name, f"{wall:.3f}", report.ratio(wall, floor),
-                     *(f"{phases[p]:.3f}" if p in phases else "-" for p in PHASES),
-                     f"{rest:.3f}"])
+        rows.append(
+            [
+                name,
+                f"{wall:.3f}",
+                report.ratio(wall, floor),
+                *(f"{phases[p]:.3f}" if p in phases else "-" for p in PHASES),
+                f"{rest:.3f}",
+            ]
+        )
     sim = best.get("simulator", (None, {}))[0]
-    return "\n".join([
-        f"Startup: fresh process to first answered call, best of {repeat} "
-        "(wall = spawn to exit, measured by the parent; phases measured inside the child;",
-        " rest = wall minus the phases: interpreter start-up, site imports and shutdown)",
-        "",
-        report.table(headers, rows),
-        "",
-        f"target simulator startup <= {report.TARGET_RATIO}x floor: "
-        f"{report.verdict(sim, floor)} ({report.ratio(sim, floor)})",
-    ])
+    return "\n".join(
+        [
+            f"Startup: fresh process to first answered call, best of {repeat} "
+            "(wall = spawn to exit, measured by the parent; phases measured inside the child;",
+            " rest = wall minus the phases: interpreter start-up, site imports and shutdown)",
+            "",
+            report.table(headers, rows),
+            "",
+            f"target simulator startup <= {report.TARGET_RATIO}x floor: "
+            f"{report.verdict(sim, floor)} ({report.ratio(sim, floor)})",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m benchmarks.startup", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.startup",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--repeat", type=int, default=5, help="timed runs per target; best kept")
-    p.add_argument("--target", choices=list(CHILDREN), action="append",
-                   help="only this process (may repeat; default: all)")
+    p.add_argument(
+        "--target",
+        choices=list(CHILDREN),
+        action="append",
+        help="only this process (may repeat; default: all)",
+    )
     args = p.parse_args(argv)
     targets = args.target or list(CHILDREN)
     if "moto" in targets and not moto_available():

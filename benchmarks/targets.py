@@ -36,7 +36,9 @@ def moto_available() -> bool:
 
 
 @contextlib.contextmanager
-def open_target(name: str, workload: Workload, *, seed: int | None = 7) -> Iterator[tuple[Any, str]]:
+def open_target(
+    name: str, workload: Workload, *, seed: int | None = 7
+) -> Iterator[tuple[Any, str]]:
     if name == "floor":
         client = floor_client(decrypt_plaintext=workload.floor_decrypt_plaintext)
         yield client, client.create_key(Description="bench")["KeyMetadata"]["KeyId"]

@@ -66,10 +66,16 @@ class Workload:
 
 
 WORKLOADS: dict[str, Workload] = {
-    "A": Workload("A", "Encrypt 1 KiB + Decrypt", encrypt_decrypt, check_encrypt_decrypt,
-                  PLAINTEXT),
-    "B": Workload("B", "GenerateDataKey AES_256 + Decrypt", data_key_decrypt,
-                  check_data_key_decrypt, DATA_KEY_PLAINTEXT),
+    "A": Workload(
+        "A", "Encrypt 1 KiB + Decrypt", encrypt_decrypt, check_encrypt_decrypt, PLAINTEXT
+    ),
+    "B": Workload(
+        "B",
+        "GenerateDataKey AES_256 + Decrypt",
+        data_key_decrypt,
+        check_data_key_decrypt,
+        DATA_KEY_PLAINTEXT,
+    ),
 }
 
 

@@ -63,6 +63,7 @@ class Cloud:
         self.events = EventBus(self.ids, self.clock.now)
         self.trail = Trail()
         self.regions: tuple[str, ...] = spec.regions()
+        self.region_set = frozenset(self.regions)
         if default_region not in self.regions:
             raise ValueError(f"unknown Region {default_region!r}")
         self.default_region = default_region

@@ -10,7 +10,7 @@ and blobs (ciphertexts, plaintexts, key material) are left out, as CloudTrail do
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from botocore.model import Shape
@@ -25,33 +25,72 @@ def redact(shape: Shape | None, value: Any) -> Any:
     """A CloudTrail-safe copy of ``value``: lowerCamel member names, secrets hidden."""
     if shape is None or value is None:
         return None
-    return _redact(shape, value)
+    return _redactor(shape)(value)
 
 
-def _redact(shape: Shape, value: Any) -> Any:
-    if shape.metadata.get("sensitive"):
-        return HIDDEN
-    t = shape.type_name
-    if t == "structure":
-        members = shape.members
-        out: dict[str, Any] = {}
-        for name, v in value.items():
-            if v is None:
-                continue
-            member = members[name]
-            if member.type_name == "blob":
-                continue
-            out[name[:1].lower() + name[1:]] = _redact(member, v)
-        return out
-    if t == "list":
-        return [_redact(shape.member, v) for v in value]
-    if t == "map":
-        return {k: _redact(shape.value, v) for k, v in value.items()}
-    if t == "timestamp":
-        return _format_time(value)
+_REDACTORS: dict[Shape, Callable[[Any], Any]] = {}
+
+
+def _redactor(shape: Shape) -> Callable[[Any], Any]:
+    fn = _REDACTORS.get(shape)
+    if fn is None:
+        fn = _REDACTORS[shape] = _build(shape)
+    return fn
+
+
+def _hidden(value: Any) -> str:
+    return HIDDEN
+
+
+def _plain(value: Any) -> Any:
     if hasattr(value, "value") and not isinstance(value, (int, str, float, bool)):
         return value.value
     return value
+
+
+def _build(shape: Shape) -> Callable[[Any], Any]:
+    if shape.metadata.get("sensitive"):
+        return _hidden
+    t = shape.type_name
+    if t == "structure":
+        # Blobs (plaintexts, ciphertexts, key material) are left out entirely.
+        plan = {
+            name: (name[:1].lower() + name[1:], member)
+            for name, member in shape.members.items()
+            if member.type_name != "blob"
+        }
+
+        plain = {
+            name: lowered
+            for name, (lowered, member) in plan.items()
+            if member.type_name in ("string", "boolean", "integer", "long")
+            and not member.metadata.get("sensitive")
+        }
+
+        def structure(value: Any) -> Any:
+            out: dict[str, Any] = {}
+            for name, v in value.items():
+                if v is None:
+                    continue
+                lowered = plain.get(name)
+                if lowered is not None and v.__class__ in (str, bool, int):
+                    out[lowered] = v
+                    continue
+                entry = plan.get(name)
+                if entry is not None:
+                    out[entry[0]] = _redactor(entry[1])(v)
+            return out
+
+        return structure
+    if t == "list":
+        item = shape.member
+        return lambda value: [_redactor(item)(v) for v in value]
+    if t == "map":
+        vs = shape.value
+        return lambda value: {k: _redactor(vs)(v) for k, v in value.items()}
+    if t == "timestamp":
+        return _format_time
+    return _plain
 
 
 def _format_time(value: Any) -> str:

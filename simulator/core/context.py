@@ -27,6 +27,7 @@ class Principal:
     invoked_by: str | None = None
 
     def user_identity(self) -> dict[str, object]:
+        """CloudTrail's ``userIdentity`` (a fresh dict each time; see ``identity_record``)."""
         out: dict[str, object] = {
             "type": self.type.value,
             "principalId": self.principal_id,
@@ -42,7 +43,7 @@ class Principal:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RequestContext:
     """What a handler knows about the request besides its parameters."""
 

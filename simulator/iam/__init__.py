@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from simulator.core.context import RequestContext
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Decision:
     allowed: bool
     action: str
@@ -21,9 +21,7 @@ class Decision:
 
 
 def authorize(ctx: RequestContext, action: str, resource: str) -> Decision:
-    return Decision(
-        allowed=True,
-        action=action,
-        resource=resource,
-        reasons=("policy evaluation is not simulated yet: every authenticated call is allowed",),
-    )
+    return Decision(True, action, resource, _ALLOW_ALL)
+
+
+_ALLOW_ALL = ("policy evaluation is not simulated yet: every authenticated call is allowed",)

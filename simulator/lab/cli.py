@@ -31,9 +31,17 @@ _ENDPOINT = re.compile(r"http://[0-9.]+:\d+")
 _EXPORT = re.compile(r"export (AWS_[A-Z_]+)=(\S+)")
 _NEEDED = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
 # Variables that would point the CLI at another account, profile or endpoint.
-_SCRUBBED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-             "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KMS", "AWS_ROLE_ARN",
-             "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CA_BUNDLE")
+_SCRUBBED = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_KMS",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CA_BUNDLE",
+)
 
 
 class AwsCliNotFound(FileNotFoundError):
@@ -65,22 +73,35 @@ class ServedCloud:
         """The environment the AWS CLI runs with: the served account and nothing else."""
         env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED}
         env.update(self.exports)
-        env.update({"AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-                    "AWS_EC2_METADATA_DISABLED": "true", "AWS_PAGER": ""})
+        env.update(
+            {
+                "AWS_CONFIG_FILE": os.devnull,
+                "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+                "AWS_EC2_METADATA_DISABLED": "true",
+                "AWS_PAGER": "",
+            }
+        )
         return env
 
     def aws(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         """Run ``aws --endpoint-url <endpoint> --output json <args>``; never raises on failure."""
         command = [find_aws_cli(), "--endpoint-url", self.endpoint_url, "--output", "json", *args]
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              env=self.cli_env(), check=False)
+        return subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=self.cli_env(),
+            check=False,
+        )
 
     def aws_json(self, *args: str, timeout: float = 60) -> Any:
         """Run an AWS CLI command and parse its JSON output; raise if the command failed."""
         done = self.aws(*args, timeout=timeout)
         if done.returncode != 0:
-            raise RuntimeError(f"aws {' '.join(args)} failed ({done.returncode}): "
-                               f"{done.stderr.strip()}")
+            raise RuntimeError(
+                f"aws {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}"
+            )
         return json.loads(done.stdout) if done.stdout.strip() else {}
 
 
@@ -92,15 +113,30 @@ def _pump(stream: Any, lines: queue.Queue[str | None]) -> None:
 
 
 @contextmanager
-def serve(seed: int | None = 7, *, region: str = "us-east-1", host: str = "127.0.0.1",
-          port: int = 0, startup_timeout: float = 30) -> Iterator[ServedCloud]:
+def serve(
+    seed: int | None = 7,
+    *,
+    region: str = "us-east-1",
+    host: str = "127.0.0.1",
+    port: int = 0,
+    startup_timeout: float = 30,
+) -> Iterator[ServedCloud]:
     """Start ``python -m simulator serve`` (port 0: a free port), yield it, stop it on exit."""
-    command = [sys.executable, "-m", "simulator", "serve", "--host", host, "--port", str(port),
-               "--region", region]
+    command = [
+        sys.executable,
+        "-m",
+        "simulator",
+        "serve",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--region",
+        region,
+    ]
     if seed is not None:
         command += ["--seed", str(seed)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue[str | None] = queue.Queue()
     assert process.stdout is not None
     reader = threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True)
@@ -119,8 +155,9 @@ def serve(seed: int | None = 7, *, region: str = "us-east-1", host: str = "127.0
         process.stdout.close()
 
 
-def _await_banner(process: subprocess.Popen[str], lines: queue.Queue[str | None],
-                  timeout: float) -> ServedCloud:
+def _await_banner(
+    process: subprocess.Popen[str], lines: queue.Queue[str | None], timeout: float
+) -> ServedCloud:
     banner: list[str] = []
     endpoint: str | None = None
     exports: dict[str, str] = {}
@@ -129,11 +166,11 @@ def _await_banner(process: subprocess.Popen[str], lines: queue.Queue[str | None]
         try:
             line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
-            raise ServerDidNotStart("no endpoint printed within "
-                                    f"{timeout:g} s:\n" + "\n".join(banner)) from None
+            raise ServerDidNotStart(
+                f"no endpoint printed within {timeout:g} s:\n" + "\n".join(banner)
+            ) from None
         if line is None:
-            raise ServerDidNotStart(f"the server exited ({process.wait()}):\n"
-                                    + "\n".join(banner))
+            raise ServerDidNotStart(f"the server exited ({process.wait()}):\n" + "\n".join(banner))
         banner.append(line)
         if endpoint is None and (found := _ENDPOINT.search(line)):
             endpoint = found.group(0)

@@ -45,8 +45,10 @@ class Outcome:
     def to_html(self) -> str:
         """A short coloured HTML report (green for success, red with the error code)."""
         if self.ok:
-            return (f"<p style='color:#1a7f37'><b>{html.escape(self.action)}</b>: "
-                    f"{html.escape(self.summary)}</p>")
+            return (
+                f"<p style='color:#1a7f37'><b>{html.escape(self.action)}</b>: "
+                f"{html.escape(self.summary)}</p>"
+            )
         parts = [f"<p style='color:#cf222e'><b>{html.escape(self.action)} failed</b>"]
         if self.error_code:
             parts.append(f": <code>{html.escape(self.error_code)}</code>")
@@ -85,7 +87,7 @@ _HINTS = {
         "(GenerateDataKey)."
     ),
     CLIENT_SIDE: "botocore checked the parameters against the API model and did not send the "
-                 "request; the service never saw it.",
+    "request; the service never saw it.",
 }
 
 
@@ -106,8 +108,13 @@ class EncryptionPlayground:
     watch a different context fail. ``history`` lists every Outcome, oldest first.
     """
 
-    def __init__(self, kms: Any, key_id: str | None = None, *,
-                 description: str = "Secrets Lab encryption playground") -> None:
+    def __init__(
+        self,
+        kms: Any,
+        key_id: str | None = None,
+        *,
+        description: str = "Secrets Lab encryption playground",
+    ) -> None:
         self.kms = kms
         if key_id is None:
             key_id = kms.create_key(Description=description)["KeyMetadata"]["Arn"]
@@ -117,8 +124,9 @@ class EncryptionPlayground:
         self.history: list[Outcome] = []
 
     @classmethod
-    def from_cloud(cls, cloud: Any, region_name: str | None = None,
-                   key_id: str | None = None) -> EncryptionPlayground:
+    def from_cloud(
+        cls, cloud: Any, region_name: str | None = None, key_id: str | None = None
+    ) -> EncryptionPlayground:
         """A playground over a new KMS client of ``cloud`` (a new key unless ``key_id``)."""
         return cls(cloud.client("kms", region_name=region_name), key_id)
 
@@ -139,15 +147,18 @@ class EncryptionPlayground:
         self.ciphertext = blob
         self.encryption_context = dict(context or {})
         preview = base64.b64encode(blob).decode()[:24]
-        summary = (f"{len(params['Plaintext'])} bytes of plaintext became a {len(blob)}-byte "
-                   f"ciphertext blob ({preview}...) under {response['KeyId']}")
+        summary = (
+            f"{len(params['Plaintext'])} bytes of plaintext became a {len(blob)}-byte "
+            f"ciphertext blob ({preview}...) under {response['KeyId']}"
+        )
         return self._record(Outcome("Encrypt", True, summary, ciphertext=blob))
 
     def decrypt(self, context: Mapping[str, str] | None = None) -> Outcome:
         """Decrypt the last ciphertext, sending ``context`` (None or empty sends no context)."""
         if self.ciphertext is None:
-            return self._record(Outcome("Decrypt", False, "Nothing to decrypt yet: encrypt "
-                                        "something first."))
+            return self._record(
+                Outcome("Decrypt", False, "Nothing to decrypt yet: encrypt something first.")
+            )
         params: dict[str, Any] = {"CiphertextBlob": self.ciphertext}
         if context:
             params["EncryptionContext"] = dict(context)
@@ -156,8 +167,7 @@ class EncryptionPlayground:
         except (ClientError, ParamValidationError) as exc:
             return self._record(_failed("Decrypt", exc))
         text = response["Plaintext"].decode("utf-8", errors="replace")
-        return self._record(Outcome("Decrypt", True, f"the plaintext is {text!r}",
-                                    plaintext=text))
+        return self._record(Outcome("Decrypt", True, f"the plaintext is {text!r}", plaintext=text))
 
     def _toggle(self, action: str) -> Outcome:
         method = self.kms.enable_key if action == "EnableKey" else self.kms.disable_key

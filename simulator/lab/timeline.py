@@ -45,8 +45,14 @@ def plot_trail(
     plt.close(fig)
     ax.set_title(title)
     if frame.empty:
-        ax.text(0.5, 0.5, "The trail is empty: no calls yet.", ha="center", va="center",
-                transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "The trail is empty: no calls yet.",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
         ax.set_yticks([])
         ax.set_xticks([])
         return fig
@@ -64,8 +70,9 @@ def plot_trail(
     for label, mask, style in series:
         count = int(mask.sum())
         if count:
-            collection = ax.scatter(times[mask], ys[mask], zorder=3,
-                                    label=f"{label} ({count})", **style)
+            collection = ax.scatter(
+                times[mask], ys[mask], zorder=3, label=f"{label} ({count})", **style
+            )
             collection.set_gid(label)
     if annotate_errors:
         _label_errors(ax, times[failed], ys[failed], frame["errorCode"][failed])
@@ -97,5 +104,11 @@ def _label_errors(ax: Any, times: Any, ys: Any, codes: Any) -> None:
         text = ", ".join(code if n == 1 else f"{code} ×{n}" for code, n in seen.items())
         x = mdates.date2num(when)  # type: ignore[no-untyped-call, unused-ignore]
         nth = on_row[y] = on_row.get(y, -1) + 1
-        ax.annotate(text, (x, y), xytext=(6, 6 if nth % 2 == 0 else -14),
-                    textcoords="offset points", fontsize=8, color="tab:red")
+        ax.annotate(
+            text,
+            (x, y),
+            xytext=(6, 6 if nth % 2 == 0 else -14),
+            textcoords="offset points",
+            fontsize=8,
+            color="tab:red",
+        )

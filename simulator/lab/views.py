@@ -22,8 +22,16 @@ TrailSource = Any
 OK = "OK"
 
 KEY_COLUMNS = [
-    "KeyId", "Aliases", "Description", "KeyState", "Enabled", "KeyManager", "KeySpec",
-    "KeyUsage", "CreationDate", "DeletionDate",
+    "KeyId",
+    "Aliases",
+    "Description",
+    "KeyState",
+    "Enabled",
+    "KeyManager",
+    "KeySpec",
+    "KeyUsage",
+    "CreationDate",
+    "DeletionDate",
 ]
 SUMMARY_COLUMNS = ["eventName", "outcome", "count"]
 ERROR_COLUMNS = ["eventTime", "eventName", "errorCode", "errorMessage"]
@@ -60,9 +68,7 @@ def trail_summary(source: TrailSource) -> pandas.DataFrame:
     if frame.empty:
         return pandas.DataFrame(columns=SUMMARY_COLUMNS)
     counted = frame.assign(outcome=outcomes(frame))
-    summary = (
-        counted.groupby(["eventName", "outcome"], sort=False).size().reset_index(name="count")
-    )
+    summary = counted.groupby(["eventName", "outcome"], sort=False).size().reset_index(name="count")
     return summary[SUMMARY_COLUMNS]
 
 
@@ -98,18 +104,20 @@ def keys_table(kms: Any) -> pandas.DataFrame:
     for page in kms.get_paginator("list_keys").paginate():
         for entry in page["Keys"]:
             meta = kms.describe_key(KeyId=entry["KeyId"])["KeyMetadata"]
-            rows.append({
-                "KeyId": meta["KeyId"],
-                "Aliases": ", ".join(sorted(aliases.get(meta["KeyId"], []))),
-                "Description": meta.get("Description", ""),
-                "KeyState": meta["KeyState"],
-                "Enabled": meta["Enabled"],
-                "KeyManager": meta.get("KeyManager"),
-                "KeySpec": meta.get("KeySpec"),
-                "KeyUsage": meta.get("KeyUsage"),
-                "CreationDate": _utc(meta.get("CreationDate")),
-                "DeletionDate": _utc(meta.get("DeletionDate")),
-            })
+            rows.append(
+                {
+                    "KeyId": meta["KeyId"],
+                    "Aliases": ", ".join(sorted(aliases.get(meta["KeyId"], []))),
+                    "Description": meta.get("Description", ""),
+                    "KeyState": meta["KeyState"],
+                    "Enabled": meta["Enabled"],
+                    "KeyManager": meta.get("KeyManager"),
+                    "KeySpec": meta.get("KeySpec"),
+                    "KeyUsage": meta.get("KeyUsage"),
+                    "CreationDate": _utc(meta.get("CreationDate")),
+                    "DeletionDate": _utc(meta.get("DeletionDate")),
+                }
+            )
     table = pandas.DataFrame(rows, columns=KEY_COLUMNS)
     for column in ("CreationDate", "DeletionDate"):
         table[column] = pandas.to_datetime(table[column], utc=True)

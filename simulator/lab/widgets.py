@@ -25,8 +25,7 @@ DEFAULT_CONTEXT = {"purpose": "playground"}
 class ContextEditor:
     """Rows of key/value text boxes for an encryption context, with a button to add a row."""
 
-    def __init__(self, title: str, context: Mapping[str, str] | None = None,
-                 rows: int = 2) -> None:
+    def __init__(self, title: str, context: Mapping[str, str] | None = None, rows: int = 2) -> None:
         import ipywidgets as w  # type: ignore[import-untyped, unused-ignore]
 
         self._w = w
@@ -34,8 +33,9 @@ class ContextEditor:
         self.rows_box = w.VBox()
         self.add_row_button = w.Button(description="+ pair", layout=w.Layout(width="80px"))
         self.add_row_button.on_click(lambda _button: self.add_row())
-        self.root = w.VBox([w.HTML(f"<b>{html.escape(title)}</b>"), self.rows_box,
-                            self.add_row_button])
+        self.root = w.VBox(
+            [w.HTML(f"<b>{html.escape(title)}</b>"), self.rows_box, self.add_row_button]
+        )
         for _ in range(rows):
             self.add_row()
         if context:
@@ -43,8 +43,10 @@ class ContextEditor:
 
     def add_row(self, key: str = "", value: str = "") -> None:
         w = self._w
-        row = (w.Text(value=key, placeholder="key", layout=w.Layout(width="180px")),
-               w.Text(value=value, placeholder="value", layout=w.Layout(width="220px")))
+        row = (
+            w.Text(value=key, placeholder="key", layout=w.Layout(width="180px")),
+            w.Text(value=value, placeholder="value", layout=w.Layout(width="220px")),
+        )
         self.rows.append(row)
         self.rows_box.children = tuple(w.HBox(list(r)) for r in self.rows)
 
@@ -67,15 +69,19 @@ class ContextEditor:
 class PlaygroundView:
     """The widgets of one playground; tests click ``view.encrypt_button`` and read ``output``."""
 
-    def __init__(self, playground: EncryptionPlayground,
-                 plaintext: str = DEFAULT_PLAINTEXT,
-                 context: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        playground: EncryptionPlayground,
+        plaintext: str = DEFAULT_PLAINTEXT,
+        context: Mapping[str, str] | None = None,
+    ) -> None:
         import ipywidgets as w  # type: ignore[import-untyped, unused-ignore]
 
         self.playground = playground
         start = DEFAULT_CONTEXT if context is None else context
-        self.plaintext = w.Text(value=plaintext, description="Plaintext",
-                                layout=w.Layout(width="420px"))
+        self.plaintext = w.Text(
+            value=plaintext, description="Plaintext", layout=w.Layout(width="420px")
+        )
         self.encrypt_context = ContextEditor("Encryption context sent with Encrypt", start)
         self.decrypt_context = ContextEditor("Encryption context sent with Decrypt", start)
         self.encrypt_button = w.Button(description="Encrypt", button_style="primary")
@@ -87,22 +93,34 @@ class PlaygroundView:
         self.disable_button.on_click(lambda _b: self.show(self.playground.disable_key()))
         self.enable_button.on_click(lambda _b: self.show(self.playground.enable_key()))
         self.status = w.HTML()
-        self.output = w.HTML("<p>Press <b>Encrypt</b>, then change the Decrypt context or "
-                             "disable the key, and press <b>Decrypt</b>.</p>")
-        self.root = w.VBox([
-            self.status,
-            self.plaintext,
-            w.HBox([self.encrypt_context.root, self.decrypt_context.root]),
-            w.HBox([self.encrypt_button, self.decrypt_button, self.disable_button,
-                    self.enable_button]),
-            self.output,
-        ])
+        self.output = w.HTML(
+            "<p>Press <b>Encrypt</b>, then change the Decrypt context or "
+            "disable the key, and press <b>Decrypt</b>.</p>"
+        )
+        self.root = w.VBox(
+            [
+                self.status,
+                self.plaintext,
+                w.HBox([self.encrypt_context.root, self.decrypt_context.root]),
+                w.HBox(
+                    [
+                        self.encrypt_button,
+                        self.decrypt_button,
+                        self.disable_button,
+                        self.enable_button,
+                    ]
+                ),
+                self.output,
+            ]
+        )
         self.refresh_status()
 
     def refresh_status(self) -> None:
         pg = self.playground
-        self.status.value = (f"<p>Key <code>{html.escape(pg.key_id)}</code> is "
-                             f"<b>{html.escape(pg.key_state())}</b>.</p>")
+        self.status.value = (
+            f"<p>Key <code>{html.escape(pg.key_id)}</code> is "
+            f"<b>{html.escape(pg.key_state())}</b>.</p>"
+        )
 
     def show(self, outcome: Outcome) -> None:
         self.output.value = outcome.to_html()
@@ -131,8 +149,9 @@ class PlaygroundView:
             self.show(self.playground.decrypt(context))
 
 
-def playground_widget(source: Any, *, region_name: str | None = None,
-                      key_id: str | None = None) -> Any:
+def playground_widget(
+    source: Any, *, region_name: str | None = None, key_id: str | None = None
+) -> Any:
     """Build the playground over ``source``: an EncryptionPlayground, a Cloud or a KMS client.
 
     Returns the top-level widget (display it as a cell's last expression); the view is attached

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("simulator")
 
-_SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _JSON_CT = "application/x-amz-json-1.1"
 
 
@@ -49,11 +47,37 @@ class AwsResponse:
     body: bytes = b""
 
 
+@dataclass(slots=True)
+class _OpEntry:
+    """What the dispatcher needs about one operation, looked up once."""
+
+    service: Any
+    model: Any
+    spec: Any
+    event_source: str
+    read_only: bool
+
+    @classmethod
+    def build(cls, cloud: Cloud, service_name: str, operation: str) -> _OpEntry:
+        service = cloud.service(service_name)
+        model = spec.service_model(service_name)
+        op_spec = service.operations.get(operation)
+        read_only = op_spec.read_only if op_spec is not None else _looks_read_only(operation)
+        return cls(
+            service,
+            model.operation_model(operation),
+            op_spec,
+            f"{model.endpoint_prefix}.amazonaws.com",
+            read_only,
+        )
+
+
 class Dispatcher:
     def __init__(self, cloud: Cloud) -> None:
         self._cloud = cloud
         self._lock = threading.RLock()
-        self._prefixes = spec.target_prefixes()
+        self._operations: dict[tuple[str, str], _OpEntry] = {}
+        self._identities: dict[Principal, dict[str, object]] = {}
         self._time_key: Any = None
         self._time_text = ""
 
@@ -69,7 +93,7 @@ class Dispatcher:
     def _handle(self, request: AwsRequest, request_id: str) -> AwsResponse:
         target = request.headers.get("x-amz-target", "")
         prefix, _, op_name = target.partition(".")
-        service_name = self._prefixes.get(prefix)
+        service_name = spec.service_for_target_prefix(prefix)
         if service_name is None or not op_name:
             shown = target or "(none)"
             return _error(
@@ -84,14 +108,13 @@ class Dispatcher:
                 request_id, errors.UnknownOperationException(f"Unknown operation {target}")
             )
 
-        auth = request.headers.get("authorization", "")
-        m = _SCOPE.search(auth)
-        if m is None:
+        scope = _credential_scope(request.headers.get("authorization", ""))
+        if scope is None:
             return _error(
                 request_id,
                 errors.MissingAuthenticationTokenException("Missing Authentication Token"),
             )
-        access_key, region, _scope_service = m.group(1), m.group(2), m.group(3)
+        access_key, region = scope
         principal = self._cloud.principal_for_access_key(access_key)
         if principal is None:
             return _error(
@@ -100,7 +123,7 @@ class Dispatcher:
                     "The security token included in the request is invalid."
                 ),
             )
-        if region not in self._cloud.regions:
+        if region not in self._cloud.region_set:
             return _error(
                 request_id,
                 errors.UnrecognizedClientException(
@@ -123,9 +146,11 @@ class Dispatcher:
 
     def invoke(self, ctx: RequestContext, body: Any, *, raw: bool = False) -> AwsResponse:
         """Run one operation for ``ctx``; ``body`` is wire JSON bytes (raw) or a parsed dict."""
-        service = self._cloud.service(ctx.service)
-        op_model = spec.service_model(ctx.service).operation_model(ctx.operation)
-        op_spec = service.operations.get(ctx.operation)
+        key = (ctx.service, ctx.operation)
+        entry = self._operations.get(key)
+        if entry is None:
+            entry = self._operations[key] = _OpEntry.build(self._cloud, ctx.service, ctx.operation)
+        service, op_model, op_spec = entry.service, entry.model, entry.spec
         params: dict[str, Any] = {}
         result: Any = None
         failure: errors.AWSError | None = None
@@ -166,7 +191,7 @@ class Dispatcher:
             )
             failure = errors.InternalFailure("An internal error occurred.")
             response = _error(ctx.request_id, failure)
-        self._audit(ctx, op_model, op_spec, params, result, failure)
+        self._audit(ctx, entry, params, result, failure)
         return response
 
     def _event_time(self, now: Any) -> str:
@@ -178,23 +203,26 @@ class Dispatcher:
     def _audit(
         self,
         ctx: RequestContext,
-        op_model: Any,
-        op_spec: Any,
+        entry: _OpEntry,
         params: dict[str, Any],
         result: Any,
         failure: errors.AWSError | None,
     ) -> None:
-        read_only = op_spec.read_only if op_spec is not None else _looks_read_only(ctx.operation)
+        read_only = entry.read_only
+        principal = ctx.principal
+        identity = self._identities.get(principal)
+        if identity is None:
+            identity = self._identities[principal] = principal.user_identity()
         record: dict[str, Any] = {
             "eventVersion": "1.11",
-            "userIdentity": ctx.principal.user_identity(),
+            "userIdentity": identity,
             "eventTime": self._event_time(ctx.now),
-            "eventSource": f"{spec.service_model(ctx.service).endpoint_prefix}.amazonaws.com",
+            "eventSource": entry.event_source,
             "eventName": ctx.operation,
             "awsRegion": ctx.region,
-            "sourceIPAddress": ctx.principal.invoked_by or ctx.source_ip,
-            "userAgent": ctx.principal.invoked_by or ctx.user_agent,
-            "requestParameters": redact(op_model.input_shape, params) if params else None,
+            "sourceIPAddress": principal.invoked_by or ctx.source_ip,
+            "userAgent": principal.invoked_by or ctx.user_agent,
+            "requestParameters": redact(entry.model.input_shape, params) if params else None,
             "responseElements": None,
             "requestID": ctx.request_id,
             "eventID": self._cloud.ids.uuid(),
@@ -208,8 +236,24 @@ class Dispatcher:
             record["errorCode"] = failure.code
             record["errorMessage"] = failure.message
         elif not read_only and isinstance(result, dict):
-            record["responseElements"] = redact(op_model.output_shape, result)
+            record["responseElements"] = redact(entry.model.output_shape, result)
         self._cloud.trail.append(record)
+
+
+def _credential_scope(auth: str) -> tuple[str, str] | None:
+    """(access key id, Region) from a SigV4 ``Authorization`` header, or None.
+
+    ``Credential=AKIA.../20260105/us-east-1/kms/aws4_request``; string splitting rather than a
+    regular expression because this runs on every request.
+    """
+    start = auth.find("Credential=")
+    if start < 0:
+        return None
+    end = auth.find(",", start)
+    parts = auth[start + 11 : end if end >= 0 else None].strip().split("/")
+    if len(parts) != 5 or parts[4] != "aws4_request" or not parts[0] or not parts[2]:
+        return None
+    return parts[0], parts[2]
 
 
 def _looks_read_only(operation: str) -> bool:

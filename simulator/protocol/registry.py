@@ -50,27 +50,29 @@ def operation(
 
 def collect(cls: type, service: str) -> dict[str, OperationSpec]:
     """Find the ``@operation`` methods of ``cls`` and check each against the model."""
-    model = spec.service_model(service)
-    known = set(model.operation_names)
-    prefix = model.signing_name
-    table: dict[str, OperationSpec] = {}
+    found: list[tuple[str, OperationInfo]] = []
     for klass in reversed(cls.__mro__):
         for attr, fn in vars(klass).items():
             info: OperationInfo | None = getattr(fn, "__aws_operation__", None)
-            if info is None:
-                continue
-            if info.name not in known:
-                raise TypeError(
-                    f"{cls.__name__}.{attr}: {info.name!r} is not a {service} operation"
-                )
-            table[info.name] = OperationSpec(
-                service=service,
-                name=info.name,
-                action=f"{prefix}:{info.name}",
-                read_only=info.read_only,
-                method_name=attr,
-                resource=info.resource,
-            )
+            if info is not None:
+                found.append((attr, info))
+    table: dict[str, OperationSpec] = {}
+    if not found:
+        return table  # no model needed (and none loaded) for a service with no handlers yet
+    model = spec.service_model(service)
+    known = set(model.operation_names)
+    prefix = model.signing_name
+    for attr, info in found:
+        if info.name not in known:
+            raise TypeError(f"{cls.__name__}.{attr}: {info.name!r} is not a {service} operation")
+        table[info.name] = OperationSpec(
+            service=service,
+            name=info.name,
+            action=f"{prefix}:{info.name}",
+            read_only=info.read_only,
+            method_name=attr,
+            resource=info.resource,
+        )
     return table
 
 

@@ -78,17 +78,19 @@ def attach(client: botocore.client.BaseClient, dispatcher: Dispatcher) -> None:
         # Copy only the headers the dispatcher reads: botocore's header object is slow to
         # iterate, and this hook runs on every call.
         headers = {}
-        for name in _READ_HEADERS:
-            value = request.headers.get(name)
-            if value is not None:
-                headers[name] = value.decode() if isinstance(value, bytes) else value
+        source = request.headers
+        for name in source:
+            lowered = name.lower()
+            if lowered in _READ_HEADERS:
+                value = source[name]
+                headers[lowered] = value.decode() if isinstance(value, bytes) else value
         response = dispatcher.handle(AwsRequest(headers, bytes(body), request.method))
         return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
 
     client.meta.events.register_first("before-send", answer)
 
 
-_READ_HEADERS = ("x-amz-target", "authorization", "user-agent", "content-type")
+_READ_HEADERS = frozenset(("x-amz-target", "authorization", "user-agent", "content-type"))
 _patch_lock = threading.Lock()
 _ORIGINAL_CREATE_CLIENT = botocore.session.Session.create_client
 _SIGNATURE = inspect.signature(_ORIGINAL_CREATE_CLIENT)

@@ -23,7 +23,7 @@ from simulator.services.kms.errors import (
     NotFoundException,
     TagException,
 )
-from simulator.services.kms.keys import alias_arn
+from simulator.services.kms.keys import alias_arn, key_arn
 from simulator.services.kms.model import Alias, Key, KeyManager
 
 if TYPE_CHECKING:
@@ -35,8 +35,6 @@ KEY_POLICY_MAX_BYTES = 32 * 1024
 
 
 def key_resource(svc: Any, ctx: RequestContext, params: dict[str, Any]) -> str:
-    from simulator.services.kms.keys import key_arn
-
     ref = params.get("KeyId") or params.get("TargetKeyId")
     if not ref:
         return "*"

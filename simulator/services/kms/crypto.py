@@ -13,6 +13,7 @@ the blob, or any character of the context, makes AES-GCM authentication fail.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -54,10 +55,15 @@ def seal(
     plaintext: bytes,
     context: dict[str, str] | None,
 ) -> bytes:
-    kid = key_id.encode("ascii")
-    header = bytes([VERSION, len(kid)]) + kid + bytes.fromhex(material_id)
+    header = _header(key_id, material_id)
     sealed = aead.encrypt(nonce, plaintext, header + canonical_context(context))
     return header + nonce + sealed
+
+
+@functools.lru_cache(maxsize=4096)
+def _header(key_id: str, material_id: str) -> bytes:
+    kid = key_id.encode("ascii")
+    return bytes([VERSION, len(kid)]) + kid + bytes.fromhex(material_id)
 
 
 def parse_header(blob: bytes) -> Header:
