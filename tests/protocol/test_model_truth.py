@@ -73,3 +73,13 @@ def test_target_prefixes_come_from_model_metadata() -> None:
         "CertificateManager": "acm",
         "ACMPrivateCA": "acm-pca",
     }
+
+
+def test_error_status_codes_follow_the_model() -> None:
+    model = spec.service_model("kms")
+    for cls in kms_errors.ALL:
+        shape = model.shape_for(cls.code)
+        expected = 500 if shape.metadata.get("fault") else shape.metadata.get("error", {}).get(
+            "httpStatusCode", 400
+        )
+        assert cls.status == expected, cls.code
