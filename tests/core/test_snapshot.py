@@ -32,7 +32,7 @@ def _materials(cloud: Cloud) -> list[bytes]:
     for st in cloud.kms._regions.values():
         for key in st.keys.values():
             for m in key.materials:
-                out.append(cloud.vault.unseal(m.sealed, key.arn.encode()))
+                out.append(cloud.vault.unseal(m.sealed, key.key_id.encode()))
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from simulator.core import arns
 from simulator.core.context import RequestContext
 from simulator.services.kms.errors import InvalidArnException, NotFoundException
-from simulator.services.kms.model import Key, KeyUsage, RegionState
+from simulator.services.kms.model import Key, RegionState
 
 _KEY_ID = re.compile(
     r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$"
@@ -74,7 +74,10 @@ class KeyFinder:
 
 
 def metadata(key: Key) -> dict[str, Any]:
-    """The KeyMetadata structure DescribeKey and CreateKey return."""
+    """The KeyMetadata structure DescribeKey and CreateKey return (fields per key type)."""
+    from simulator.services.kms import key_specs
+
+    info = key_specs.lookup(key.key_spec)
     out: dict[str, Any] = {
         "AWSAccountId": key.account_id,
         "KeyId": key.key_id,
@@ -88,12 +91,36 @@ def metadata(key: Key) -> dict[str, Any]:
         "KeyManager": key.key_manager,
         "CustomerMasterKeySpec": key.key_spec,
         "KeySpec": key.key_spec,
-        "MultiRegion": key.multi_region,
+        "MultiRegion": key.multi_region is not None,
     }
-    if key.key_usage is KeyUsage.ENCRYPT_DECRYPT:
-        out["EncryptionAlgorithms"] = ["SYMMETRIC_DEFAULT"]
+    # K-MODEL: each algorithm list appears only for the matching key usage.
+    usage = key.key_usage.value
+    if usage == "ENCRYPT_DECRYPT":
+        out["EncryptionAlgorithms"] = list(info.encryption_algorithms)
+    elif usage == "SIGN_VERIFY":
+        out["SigningAlgorithms"] = list(info.signing_algorithms)
+    elif usage == "GENERATE_VERIFY_MAC":
+        out["MacAlgorithms"] = list(info.mac_algorithms)
+    elif usage == "KEY_AGREEMENT":
+        out["KeyAgreementAlgorithms"] = list(info.key_agreement_algorithms)
     if key.deletion_date is not None:
         out["DeletionDate"] = key.deletion_date
-    if key.materials:
+    if key.imported is not None:
+        if key.imported.expiration_model is not None:
+            out["ExpirationModel"] = key.imported.expiration_model
+        if key.imported.valid_to is not None:
+            out["ValidTo"] = key.imported.valid_to
+    if key.multi_region is not None:
+        mr = key.multi_region
+        primary_arn = key_arn(mr.primary_region, key.account_id, key.key_id)
+        out["MultiRegionConfiguration"] = {
+            "MultiRegionKeyType": "PRIMARY" if key.region == mr.primary_region else "REPLICA",
+            "PrimaryKey": {"Arn": primary_arn, "Region": mr.primary_region},
+            "ReplicaKeys": [
+                {"Arn": key_arn(r, key.account_id, key.key_id), "Region": r}
+                for r in mr.replica_regions
+            ],
+        }
+    if key.materials and key.key_spec == "SYMMETRIC_DEFAULT":
         out["CurrentKeyMaterialId"] = key.current_material.material_id
     return out

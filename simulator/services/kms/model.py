@@ -44,11 +44,84 @@ class Origin(StrEnum):
 
 @dataclass
 class KeyMaterial:
-    """One version of a key's backing material (rotation adds versions)."""
+    """One version of a key's backing material (rotation adds versions).
+
+    ``sealed`` is the material sealed under the Cloud's domain key with the key id as
+    associated data: 32 bytes for symmetric keys, the HMAC key for HMAC keys, and a PKCS#8 DER
+    private key for asymmetric keys (whose public half is ``Key.public_key``).
+    """
 
     material_id: str  # 64 hex characters, KMS's KeyMaterialId
     sealed: bytes = field(repr=False)
     created: _dt.datetime
+    state: str = "CURRENT"  # KeyMaterialState: CURRENT, NON_CURRENT, PENDING_ROTATION...
+
+
+@dataclass
+class RotationRecord:
+    """One row of ListKeyRotations."""
+
+    material_id: str
+    rotation_date: _dt.datetime
+    rotation_type: str  # AUTOMATIC or ON_DEMAND
+
+
+@dataclass
+class RotationState:
+    """Automatic and on-demand rotation of a symmetric key (K-ROT, K-ROD)."""
+
+    enabled: bool = False
+    period_days: int = 365
+    next_rotation: _dt.datetime | None = None
+    job: int | None = None
+    on_demand_count: int = 0
+    history: list[RotationRecord] = field(default_factory=list)
+
+
+@dataclass
+class ImportParameters:
+    """What GetParametersForImport handed out: valid for 24 hours (K-GPI)."""
+
+    token: str
+    wrapping_key_spec: str
+    wrapping_algorithm: str
+    sealed_wrapping_key: bytes = field(repr=False)  # PKCS#8 DER, sealed
+    valid_to: _dt.datetime
+
+
+@dataclass
+class ImportState:
+    """Imported key material bookkeeping for keys with Origin EXTERNAL (K-IKM)."""
+
+    expiration_model: str | None = None
+    valid_to: _dt.datetime | None = None
+    expiry_job: int | None = None
+    parameters: list[ImportParameters] = field(default_factory=list)
+    # The first material ever imported; re-imports must match it (IncorrectKeyMaterial).
+    original: KeyMaterial | None = None
+
+
+@dataclass
+class MultiRegionState:
+    """Multi-Region key relationship (K-MRK): the primary Region and the replica Regions."""
+
+    primary_region: str
+    replica_regions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Grant:
+    """A KMS grant (K-GRANT)."""
+
+    grant_id: str
+    key_id: str
+    name: str
+    grantee_principal: str
+    retiring_principal: str | None
+    operations: list[str]
+    constraints: dict[str, dict[str, str]]  # EncryptionContextEquals / EncryptionContextSubset
+    issuing_account: str
+    creation_date: _dt.datetime
 
 
 @dataclass
@@ -70,10 +143,16 @@ class Key:
     deletion_date: _dt.datetime | None = None
     pending_window_days: int | None = None
     deletion_job: int | None = None
-    multi_region: bool = False
+    multi_region: MultiRegionState | None = None
+    public_key: bytes | None = None  # DER SubjectPublicKeyInfo, asymmetric keys only
+    rotation: RotationState = field(default_factory=RotationState)
+    imported: ImportState | None = None
 
     @property
     def current_material(self) -> KeyMaterial:
+        for m in reversed(self.materials):
+            if m.state == "CURRENT":
+                return m
         return self.materials[-1]
 
     def material(self, material_id: str) -> KeyMaterial | None:
@@ -98,3 +177,4 @@ class RegionState:
 
     keys: dict[str, Key] = field(default_factory=dict)
     aliases: dict[str, Alias] = field(default_factory=dict)
+    grants: dict[str, Grant] = field(default_factory=dict)

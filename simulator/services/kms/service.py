@@ -19,7 +19,7 @@ from simulator.core.errors import NotSimulatedException, ValidationException
 from simulator.core.persist import from_json, to_json
 from simulator.protocol.registry import operation
 from simulator.services.base import Service, ServiceEnv
-from simulator.services.kms import crypto, key_states
+from simulator.services.kms import crypto, key_specs, key_states
 from simulator.services.kms.annotations import (
     AnnotationOps,
     check_policy,
@@ -27,6 +27,7 @@ from simulator.services.kms.annotations import (
     parse_tags,
     service_event,
 )
+from simulator.services.kms.asymmetric_ops import AsymmetricOps
 from simulator.services.kms.errors import (
     DryRunOperationException,
     IncorrectKeyException,
@@ -35,16 +36,22 @@ from simulator.services.kms.errors import (
     InvalidMarkerException,
     LimitExceededException,
 )
+from simulator.services.kms.grants import GrantOps
+from simulator.services.kms.importing import ImportOps
 from simulator.services.kms.keys import KeyFinder, is_key_id, key_arn, metadata
 from simulator.services.kms.model import (
+    ImportState,
     Key,
     KeyManager,
     KeyMaterial,
     KeyState,
     KeyUsage,
+    MultiRegionState,
     Origin,
     RegionState,
 )
+from simulator.services.kms.multiregion import MultiRegionOps
+from simulator.services.kms.rotation import RotationOps
 
 # Facts sheet 1.16 (K-RQ): resource quotas per account and Region.
 KEYS_PER_REGION = 100_000
@@ -100,7 +107,9 @@ def page(
     return chunk, extra
 
 
-class KmsService(AnnotationOps, Service):
+class KmsService(
+    AnnotationOps, AsymmetricOps, RotationOps, ImportOps, GrantOps, MultiRegionOps, Service
+):
     service_name = "kms"
 
     def __init__(self, env: ServiceEnv) -> None:
@@ -131,45 +140,29 @@ class KmsService(AnnotationOps, Service):
     def _cipher(self, key: Key, material: KeyMaterial) -> AESGCM:
         aead = self._aead.get(material.material_id)
         if aead is None:
-            raw = self.env.vault.unseal(material.sealed, key.arn.encode())
-            aead = self._aead[material.material_id] = AESGCM(raw)
+            aead = self._aead[material.material_id] = AESGCM(self.unseal_material(key, material))
         return aead
-
-    def _new_material(self, key_arn_: str) -> KeyMaterial:
-        ids = self.env.ids
-        return KeyMaterial(
-            material_id=ids.hex(64),
-            sealed=self.env.vault.seal(ids.bytes(32), key_arn_.encode()),
-            created=self.env.clock.now(),
-        )
 
     # -- keys -----------------------------------------------------------------------------
     @operation("CreateKey")
     def create_key(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
-        spec = p.get("KeySpec") or p.get("CustomerMasterKeySpec") or "SYMMETRIC_DEFAULT"
         if "KeySpec" in p and "CustomerMasterKeySpec" in p:
             raise ValidationException(
                 "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. "
                 "CustomerMasterKeySpec is deprecated."
             )
-        usage = p.get("KeyUsage", "ENCRYPT_DECRYPT")
-        if spec != "SYMMETRIC_DEFAULT":
-            raise NotSimulatedException(
-                f"KMS CreateKey with KeySpec {spec} is not simulated "
-                "by Secrets Lab yet (SYMMETRIC_DEFAULT is)."
-            )
-        if usage != "ENCRYPT_DECRYPT":
-            raise ValidationException(f"KeyUsage {usage} is not compatible with KeySpec {spec}")
+        spec = p.get("KeySpec") or p.get("CustomerMasterKeySpec") or "SYMMETRIC_DEFAULT"
+        info = key_specs.lookup(spec)
+        usage = key_specs.resolve_usage(info, p.get("KeyUsage"))
         origin = p.get("Origin", "AWS_KMS")
-        if origin != "AWS_KMS":
+        if (
+            origin in ("AWS_CLOUDHSM", "EXTERNAL_KEY_STORE")
+            or p.get("CustomKeyStoreId")
+            or (p.get("XksKeyId"))
+        ):
             raise NotSimulatedException(
-                f"KMS CreateKey with Origin {origin} is not simulated by Secrets Lab yet."
-            )
-        if p.get("CustomKeyStoreId") or p.get("XksKeyId"):
-            raise NotSimulatedException("KMS custom key stores are not simulated by Secrets Lab.")
-        if p.get("MultiRegion"):
-            raise NotSimulatedException(
-                "KMS multi-Region keys are not simulated by Secrets Lab yet."
+                "KMS custom key stores (AWS CloudHSM and external key stores) are not "
+                "simulated by Secrets Lab."
             )
         policy = p.get("Policy")
         if policy is not None:
@@ -182,11 +175,12 @@ class KmsService(AnnotationOps, Service):
                 f"The request was rejected because the customer managed keys quota "
                 f"({KEYS_PER_REGION}) for this account and Region has been reached."
             )
-        key_id = self.env.ids.uuid()
-        arn = key_arn(ctx.region, ctx.account_id, key_id)
+        multi_region = bool(p.get("MultiRegion"))
+        # K-MRK: multi-Region key ids are "mrk-" and 32 hex digits.
+        key_id = f"mrk-{self.env.ids.hex(32)}" if multi_region else self.env.ids.uuid()
         key = Key(
             key_id=key_id,
-            arn=arn,
+            arn=key_arn(ctx.region, ctx.account_id, key_id),
             account_id=ctx.account_id,
             region=ctx.region,
             creation_date=ctx.now,
@@ -195,13 +189,38 @@ class KmsService(AnnotationOps, Service):
             key_usage=KeyUsage(usage),
             origin=Origin(origin),
             key_manager=KeyManager.CUSTOMER,
-            state=KeyState.ENABLED,
+            # K-STATE: a key for imported material waits in PendingImport.
+            state=KeyState.PENDING_IMPORT if origin == "EXTERNAL" else KeyState.ENABLED,
             policy=policy if policy is not None else _default_policy(ctx.account_id),
-            materials=[self._new_material(arn)],
             tags=tags,
+            multi_region=MultiRegionState(ctx.region) if multi_region else None,
+            imported=ImportState() if origin == "EXTERNAL" else None,
         )
+        if origin != "EXTERNAL":
+            self.generate_material(key)
         st.keys[key_id] = key
         return {"KeyMetadata": metadata(key)}
+
+    def generate_material(self, key: Key) -> KeyMaterial:
+        """Create and seal new backing material for ``key`` (CreateKey and rotation)."""
+        info = key_specs.lookup(key.key_spec)
+        if info.kind != "symmetric":
+            raise NotSimulatedException(f"material for {key.key_spec} is not simulated yet")
+        material = self.seal_material(key, self.env.ids.bytes(32))
+        key.materials.append(material)
+        return material
+
+    def seal_material(self, key: Key, raw: bytes) -> KeyMaterial:
+        # Sealed with the key id (not the ARN) as associated data, so multi-Region replicas,
+        # which share the key id, share the sealed material too.
+        return KeyMaterial(
+            material_id=self.env.ids.hex(64),
+            sealed=self.env.vault.seal(raw, key.key_id.encode()),
+            created=self.env.clock.now(),
+        )
+
+    def unseal_material(self, key: Key, material: KeyMaterial) -> bytes:
+        return self.env.vault.unseal(material.sealed, key.key_id.encode())
 
     @operation("DescribeKey", read_only=True, resource=key_resource)
     def describe_key(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
