@@ -83,4 +83,47 @@ class DryRunOperationException(AWSError):
     pass
 
 
-ALL = (*ALL, DryRunOperationException)
+class KMSInvalidSignatureException(AWSError):
+    pass
+
+
+class KMSInvalidMacException(AWSError):
+    pass
+
+
+class ExpiredImportTokenException(AWSError):
+    pass
+
+
+class InvalidImportTokenException(AWSError):
+    pass
+
+
+class IncorrectKeyMaterialException(AWSError):
+    pass
+
+
+class InvalidGrantIdException(AWSError):
+    pass
+
+
+class InvalidGrantTokenException(AWSError):
+    pass
+
+
+class ConflictException(AWSError):
+    pass
+
+
+ALL = (
+    *ALL,
+    DryRunOperationException,
+    KMSInvalidSignatureException,
+    KMSInvalidMacException,
+    ExpiredImportTokenException,
+    InvalidImportTokenException,
+    IncorrectKeyMaterialException,
+    InvalidGrantIdException,
+    InvalidGrantTokenException,
+    ConflictException,
+)

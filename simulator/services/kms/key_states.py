@@ -77,6 +77,42 @@ _CANCEL_DELETION = _row(
 )
 _ANNOTATE = _row(None, None, _PENDING_DELETION, _PENDING_REPLICA_DELETION, None, None, None, None)
 _ALWAYS = _row(None, None, None, None, None, None, None, None)
+# Rotation: whether the key's origin allows rotation at all (footnotes 6 and 7) is checked by
+# the handler before the state; these are the state cells.
+_ROTATION = _row(
+    None,
+    _DISABLED,
+    _PENDING_DELETION,
+    _PENDING_REPLICA_DELETION,
+    _PENDING_IMPORT,
+    _UNAVAILABLE,
+    _CREATING,
+    None,
+)
+_GET_IMPORT_PARAMETERS = _row(
+    None,
+    None,
+    _PENDING_DELETION,
+    _PENDING_REPLICA_DELETION,
+    None,
+    _UNAVAILABLE,
+    _CREATING,
+    _UPDATING,
+)
+_IMPORT = _row(
+    None, None, _PENDING_DELETION, _PENDING_REPLICA_DELETION, None, _UNAVAILABLE, _CREATING, None
+)
+_DELETE_IMPORTED = _row(None, None, None, None, None, None, _CREATING, _UPDATING)
+_MULTI_REGION = _row(
+    None,
+    _DISABLED,
+    _PENDING_DELETION,
+    _PENDING_REPLICA_DELETION,
+    _PENDING_IMPORT,
+    _UNAVAILABLE,
+    _CREATING,
+    _UPDATING,
+)
 
 TABLE: dict[str, dict[KeyState, Rule]] = {
     **dict.fromkeys(

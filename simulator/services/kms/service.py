@@ -118,6 +118,11 @@ class KmsService(
         self._aead: dict[str, AESGCM] = {}  # unsealed material, never persisted or shown
         self.finder = KeyFinder(self.state)
         env.scheduler.register("kms.delete_key", self._delete_key_job)
+        # Each operation mixin may register its own scheduled-job kinds.
+        for klass in type(self).__mro__:
+            hook = klass.__dict__.get("register_jobs")
+            if hook is not None:
+                hook(self)
 
     def __repr__(self) -> str:
         return f"<KmsService {sum(len(s.keys) for s in self._regions.values())} keys>"
