@@ -48,8 +48,61 @@ def filler(n: int, label: bytes) -> bytes:
     return bytes(out[:n])
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+# What DescribeKey/CreateKey list per key spec (aws-facts.md 1.3, K-ASYM): only the
+# algorithms of the key's usage appear in its metadata.
+_ALGORITHMS: dict[str, tuple[str, list[str]]] = {
+    "SYMMETRIC_DEFAULT": ("EncryptionAlgorithms", ["SYMMETRIC_DEFAULT"]),
+    "RSA_2048": (
+        "SigningAlgorithms",
+        [
+            "RSASSA_PSS_SHA_256",
+            "RSASSA_PSS_SHA_384",
+            "RSASSA_PSS_SHA_512",
+            "RSASSA_PKCS1_V1_5_SHA_256",
+            "RSASSA_PKCS1_V1_5_SHA_384",
+            "RSASSA_PKCS1_V1_5_SHA_512",
+        ],
+    ),
+    "ECC_NIST_P256": ("SigningAlgorithms", ["ECDSA_SHA_256"]),
+}
+
+
+def key_metadata(key_spec: str = "SYMMETRIC_DEFAULT") -> dict[str, Any]:
+    """CreateKey's KeyMetadata for the floor's one key, as a key of ``key_spec`` would have it
+    (symmetric ENCRYPT_DECRYPT, or SIGN_VERIFY for the asymmetric specs)."""
+    member, algorithms = _ALGORITHMS[key_spec]
+    symmetric = key_spec == "SYMMETRIC_DEFAULT"
+    metadata: dict[str, Any] = {
+        "AWSAccountId": ACCOUNT_ID,
+        "KeyId": KEY_UUID,
+        "Arn": KEY_ARN,
+        "CreationDate": 1_700_000_000.0,
+        "Enabled": True,
+        "Description": "bench",
+        "KeyUsage": "ENCRYPT_DECRYPT" if symmetric else "SIGN_VERIFY",
+        "KeyState": "Enabled",
+        "Origin": "AWS_KMS",
+        "KeyManager": "CUSTOMER",
+        "CustomerMasterKeySpec": key_spec,
+        "KeySpec": key_spec,
+        member: algorithms,
+        "MultiRegion": False,
+    }
+    if symmetric:
+        metadata["CurrentKeyMaterialId"] = KEY_MATERIAL_ID
+    return metadata
+
+
+def encode_bodies(bodies: Mapping[str, Mapping[str, Any]]) -> dict[str, bytes]:
+    """``{"Sign": {...}}`` -> ``{"TrentService.Sign": b'{...}'}``, compact JSON as AWS sends."""
+    return {
+        f"TrentService.{op}": json.dumps(body, separators=(",", ":")).encode()
+        for op, body in bodies.items()
+    }
 
 
 def canned_bodies(
@@ -58,48 +111,28 @@ def canned_bodies(
     """Response body per ``X-Amz-Target``, each a valid output shape of the KMS model."""
     encrypt_blob = filler(encrypt_plaintext_len + CIPHERTEXT_OVERHEAD, b"encrypt")
     data_key_blob = filler(len(data_key_plaintext) + CIPHERTEXT_OVERHEAD, b"data key")
-    bodies: dict[str, dict[str, Any]] = {
-        "CreateKey": {
-            "KeyMetadata": {
-                "AWSAccountId": ACCOUNT_ID,
-                "KeyId": KEY_UUID,
-                "Arn": KEY_ARN,
-                "CreationDate": 1_700_000_000.0,
-                "Enabled": True,
-                "Description": "bench",
-                "KeyUsage": "ENCRYPT_DECRYPT",
-                "KeyState": "Enabled",
-                "Origin": "AWS_KMS",
-                "KeyManager": "CUSTOMER",
-                "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT",
-                "KeySpec": "SYMMETRIC_DEFAULT",
-                "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
-                "MultiRegion": False,
-                "CurrentKeyMaterialId": KEY_MATERIAL_ID,
-            }
-        },
-        "Encrypt": {
-            "CiphertextBlob": _b64(encrypt_blob),
-            "KeyId": KEY_ARN,
-            "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-        },
-        "Decrypt": {
-            "KeyId": KEY_ARN,
-            "Plaintext": _b64(decrypt_plaintext),
-            "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-            "KeyMaterialId": KEY_MATERIAL_ID,
-        },
-        "GenerateDataKey": {
-            "CiphertextBlob": _b64(data_key_blob),
-            "Plaintext": _b64(data_key_plaintext),
-            "KeyId": KEY_ARN,
-            "KeyMaterialId": KEY_MATERIAL_ID,
-        },
-    }
-    return {
-        f"TrentService.{op}": json.dumps(body, separators=(",", ":")).encode()
-        for op, body in bodies.items()
-    }
+    return encode_bodies(
+        {
+            "CreateKey": {"KeyMetadata": key_metadata()},
+            "Encrypt": {
+                "CiphertextBlob": b64(encrypt_blob),
+                "KeyId": KEY_ARN,
+                "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+            },
+            "Decrypt": {
+                "KeyId": KEY_ARN,
+                "Plaintext": b64(decrypt_plaintext),
+                "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
+                "KeyMaterialId": KEY_MATERIAL_ID,
+            },
+            "GenerateDataKey": {
+                "CiphertextBlob": b64(data_key_blob),
+                "Plaintext": b64(data_key_plaintext),
+                "KeyId": KEY_ARN,
+                "KeyMaterialId": KEY_MATERIAL_ID,
+            },
+        }
+    )
 
 
 class _RawBody:
@@ -118,25 +151,50 @@ class _RawBody:
         return data
 
 
-class CannedResponder:
-    """A ``before-send`` handler: one dict lookup and one AWSResponse per request."""
+# Answers that depend on the request (CreateKey's KeySpec in the asymmetric workloads):
+# target -> (request member, {member value or None when absent: body}).
+Variants = Mapping[str, tuple[str, Mapping[str | None, bytes]]]
 
-    def __init__(self, bodies: Mapping[str, bytes]) -> None:
-        # botocore hands prepared headers over as bytes, so the table is keyed by bytes.
+
+def _entry(body: bytes) -> tuple[bytes, dict[str, str]]:
+    return (
+        body,
+        {
+            "x-amzn-requestid": REQUEST_ID,
+            "content-type": "application/x-amz-json-1.1",
+            "content-length": str(len(body)),
+        },
+    )
+
+
+class CannedResponder:
+    """A ``before-send`` handler: one dict lookup and one AWSResponse per request.
+
+    A target listed in ``variants`` also reads one member of the request body to pick its
+    answer (a ``json.loads`` of a few dozen bytes, about 2 us): a backend must read the
+    request too, so the floor stays a floor.
+    """
+
+    def __init__(self, bodies: Mapping[str, bytes], variants: Variants | None = None) -> None:
+        # botocore hands prepared headers over as bytes, so the tables are keyed by bytes.
+        variants = variants or {}
         self._responses = {
-            target.encode("ascii"): (
-                body,
-                {
-                    "x-amzn-requestid": REQUEST_ID,
-                    "content-type": "application/x-amz-json-1.1",
-                    "content-length": str(len(body)),
-                },
-            )
+            target.encode("ascii"): _entry(body)
             for target, body in bodies.items()
+            if target not in variants
+        }
+        self._variants = {
+            target.encode("ascii"): (member, {value: _entry(b) for value, b in table.items()})
+            for target, (member, table) in variants.items()
         }
 
     def __call__(self, request: Any, **_: Any) -> AWSResponse:
-        body, headers = self._responses[request.headers["X-Amz-Target"]]
+        target = request.headers["X-Amz-Target"]
+        entry = self._responses.get(target)
+        if entry is None:
+            member, table = self._variants[target]
+            entry = table[json.loads(request.body).get(member)]
+        body, headers = entry
         return AWSResponse(request.url, 200, headers, _RawBody(body))
 
 
@@ -145,21 +203,26 @@ def floor_client(
     encrypt_plaintext_len: int = 1024,
     decrypt_plaintext: bytes = b"",
     data_key_plaintext: bytes | None = None,
+    extra_bodies: Mapping[str, bytes] | None = None,
+    variants: Variants | None = None,
     session: botocore.session.Session | None = None,
 ) -> Any:
     """A botocore KMS client, same session type, Region and kind of credentials as the others.
 
     ``decrypt_plaintext`` is what every Decrypt returns: pass the workload's plaintext so the
     response is as large as the real one (and the workload's correctness check still holds).
+    ``extra_bodies`` adds or replaces answers per target (``TrentService.Sign`` ...) and
+    ``variants`` answers a target according to one request member (see CannedResponder).
     """
     if data_key_plaintext is None:
         data_key_plaintext = filler(32, b"data key plaintext")
     bodies = canned_bodies(encrypt_plaintext_len, decrypt_plaintext, data_key_plaintext)
+    bodies.update(extra_bodies or {})
     client = (session or botocore.session.Session()).create_client(
         "kms",
         region_name=REGION,
         aws_access_key_id=ACCESS_KEY_ID,
         aws_secret_access_key=SECRET_ACCESS_KEY,
     )
-    client.meta.events.register_first("before-send", CannedResponder(bodies))
+    client.meta.events.register_first("before-send", CannedResponder(bodies, variants))
     return client

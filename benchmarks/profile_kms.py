@@ -190,8 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--workload", choices=["A", "B"], default="A")
-    p.add_argument("--n", type=int, default=1000, help="iterations profiled (2 calls each)")
+    p.add_argument("--workload", choices=["A", "B", "C", "D"], default="A")
+    p.add_argument(
+        "--n", type=int, help="iterations profiled (default: 1000 for A and B, 200 for C and D)"
+    )
     p.add_argument("--warmup", type=int, default=50)
     p.add_argument("--top", type=int, default=25, help="entries per list")
     p.add_argument("--sort", choices=["cumulative", "tottime"], default="cumulative")
@@ -213,8 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.startup:
         profiler, calls, title = profile_startup()
     else:
+        n = args.n if args.n is not None else (1000 if args.workload in "AB" else 200)
         profiler, calls, title = profile_workload(
-            args.workload, args.n, args.warmup, None if args.unseeded else 7
+            args.workload, n, args.warmup, None if args.unseeded else 7
         )
     if args.out:
         profiler.dump_stats(args.out)

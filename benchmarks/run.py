@@ -1,6 +1,7 @@
 """Run every benchmark: per-call KMS workloads, then process startup.
 
-python benchmarks/run.py                       # N=2000, best of 3; startup best of 5
+python benchmarks/run.py                       # N=2000 (A, B), 200 (C, D), best of 3;
+                                               # startup best of 5
 python benchmarks/run.py --n 500 --repeat 1 --startup-repeat 3
 python -m benchmarks.run --skip-startup
 """
@@ -27,10 +28,18 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--n", type=int, default=2000, help="iterations per run (2 calls each)")
+    p.add_argument(
+        "--n", type=int, help="iterations per run (default: 2000 for A and B, 200 for C and D)"
+    )
     p.add_argument("--repeat", type=int, default=3, help="runs per target; the best is kept")
     p.add_argument("--warmup", type=int, default=50, help="untimed iterations per run")
     p.add_argument("--startup-repeat", type=int, default=5, help="startup runs per process")
+    p.add_argument(
+        "--workload",
+        choices=sorted(WORKLOADS),
+        action="append",
+        help="per-call workloads to run (may repeat; default: all)",
+    )
     p.add_argument("--skip-startup", action="store_true")
     p.add_argument("--skip-calls", action="store_true")
     p.add_argument(
@@ -46,9 +55,14 @@ def main(argv: list[str] | None = None) -> int:
         print("note: moto is not installed (pip install -e '.[bench]'); skipping it.")
         targets.remove("moto")
     if not args.skip_calls:
-        workloads = sorted(WORKLOADS)
+        workloads = args.workload or sorted(WORKLOADS)
         results = kms_roundtrip.run_all(
-            workloads, targets, args.n, args.repeat, args.warmup, None if args.unseeded else 7
+            workloads,
+            ["floor", "crypto", *targets[1:]],
+            args.n,
+            args.repeat,
+            args.warmup,
+            None if args.unseeded else 7,
         )
         print()
         print(kms_roundtrip.render(results, workloads, args.n, args.repeat))

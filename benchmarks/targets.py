@@ -6,6 +6,9 @@
 - ``moto``: moto's ``mock_aws`` with fake credentials in the environment;
 - ``floor``: canned responses, no backend (see :mod:`benchmarks.floor`).
 
+A fourth target, ``crypto``, has no client: it is the workload's ``cryptography`` work alone
+(see :mod:`benchmarks.workloads`), run by the harness, not here.
+
 Each client comes from a fresh ``botocore.session.Session`` in ``us-east-1`` with an explicit
 access key, so the client side (serializer, signer, parser, handlers) is the same for all three.
 """
@@ -21,7 +24,8 @@ from typing import Any
 from benchmarks.floor import REGION, floor_client
 from benchmarks.workloads import Workload
 
-TARGETS: tuple[str, ...] = ("floor", "simulator", "moto")
+TARGETS: tuple[str, ...] = ("floor", "crypto", "simulator", "moto")
+CLIENT_TARGETS: tuple[str, ...] = ("floor", "simulator", "moto")
 MOTO_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -40,14 +44,14 @@ def open_target(
     name: str, workload: Workload, *, seed: int | None = 7
 ) -> Iterator[tuple[Any, str]]:
     if name == "floor":
-        client = floor_client(decrypt_plaintext=workload.floor_decrypt_plaintext)
-        yield client, client.create_key(Description="bench")["KeyMetadata"]["KeyId"]
+        client = floor_client(**workload.floor_options())
+        yield client, client.create_key(**workload.key_params)["KeyMetadata"]["KeyId"]
     elif name == "simulator":
         from simulator import Cloud
 
         cloud = Cloud(seed=seed)
         client = cloud.client("kms", region_name=REGION)
-        yield client, client.create_key(Description="bench")["KeyMetadata"]["KeyId"]
+        yield client, client.create_key(**workload.key_params)["KeyMetadata"]["KeyId"]
     elif name == "moto":
         # Fake credentials first, so nothing can ever reach a real account.
         os.environ.update(MOTO_CREDENTIALS)
@@ -61,6 +65,6 @@ def open_target(
                 aws_access_key_id=MOTO_CREDENTIALS["AWS_ACCESS_KEY_ID"],
                 aws_secret_access_key=MOTO_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             )
-            yield client, client.create_key(Description="bench")["KeyMetadata"]["KeyId"]
+            yield client, client.create_key(**workload.key_params)["KeyMetadata"]["KeyId"]
     else:
-        raise ValueError(f"unknown target {name!r}; choose from {', '.join(TARGETS)}")
+        raise ValueError(f"unknown target {name!r}; choose from {', '.join(CLIENT_TARGETS)}")

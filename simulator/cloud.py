@@ -85,6 +85,7 @@ class Cloud:
             self._services,
         )
         self._env = env
+        self.quotas = env.quotas  # quota tables with per-account adjustments (core/quotas.py)
         for name in spec.JSON_SERVICES:
             cls = _SERVICE_CLASSES.get(name) or unsimulated_service(name)
             self._services[name] = cls(env)
@@ -116,6 +117,10 @@ class Cloud:
             "aws_access_key_id": account.admin_key.access_key_id,
             "aws_secret_access_key": account.admin_key.secret_access_key,
         }
+
+    def throttling(self, enabled: bool = True) -> None:
+        """Turn request-rate quotas on (off by default): counted per virtual-clock second."""
+        self.quotas.throttling = enabled
 
     # -- services -------------------------------------------------------------------------
     def service(self, name: str) -> Service:

@@ -27,6 +27,10 @@ def test_environment_yml_matches_pyproject() -> None:
     )
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str))
+    # Packages conda-forge may not carry sit in a `pip:` subsection; they count the same.
+    conda.update(
+        _split(d) for e in env["dependencies"] if isinstance(e, dict) for d in e.get("pip", [])
+    )
     conda.pop("pip")
     assert conda.pop("python") == ">=3.11"
     assert project["requires-python"] == ">=3.11"

@@ -56,6 +56,7 @@ class _OpEntry:
     spec: Any
     event_source: str
     read_only: bool
+    admit: Any = None  # the service's pre-handler check (throttling, ...), if it has one
 
     @classmethod
     def build(cls, cloud: Cloud, service_name: str, operation: str) -> _OpEntry:
@@ -69,6 +70,7 @@ class _OpEntry:
             op_spec,
             f"{model.endpoint_prefix}.amazonaws.com",
             read_only,
+            getattr(service, "admit", None),
         )
 
 
@@ -178,6 +180,8 @@ class Dispatcher:
                     f"User: {ctx.principal.arn} is not authorized to perform: "
                     f"{op_spec.action} on resource: {resource}"
                 )
+            if entry.admit is not None:
+                entry.admit(ctx, params)
             result = getattr(service, op_spec.method_name)(ctx, params)
             encoded = codec.encode_output(op_model.output_shape, result)
             payload = json.dumps(encoded, separators=(",", ":")).encode()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from simulator.core.quotas import QuotaBook
 from simulator.protocol import registry
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class ServiceEnv:
     trail: Trail
     vault: Sealer
     services: dict[str, Service]
+    quotas: QuotaBook = field(default_factory=QuotaBook)
 
 
 class Service:

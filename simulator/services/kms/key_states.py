@@ -138,7 +138,9 @@ TABLE: dict[str, dict[KeyState, Rule]] = {
     "ScheduleKeyDeletion": _SCHEDULE_DELETION,
     "CancelKeyDeletion": _CANCEL_DELETION,
     **dict.fromkeys(
-        ["CreateAlias", "TagResource", "UntagResource", "UpdateKeyDescription"], _ANNOTATE
+        # UpdateAlias: footnote 10, the *new* target may not be pending deletion.
+        ["CreateAlias", "UpdateAlias", "TagResource", "UntagResource", "UpdateKeyDescription"],
+        _ANNOTATE,
     ),
     **dict.fromkeys(
         [
@@ -155,6 +157,16 @@ TABLE: dict[str, dict[KeyState, Rule]] = {
         ],
         _ALWAYS,
     ),
+    **dict.fromkeys(["EnableKeyRotation", "DisableKeyRotation", "RotateKeyOnDemand"], _ROTATION),
+    # Their "?7" cells are the origin check, done by the handler (rotation.py).
+    **dict.fromkeys(["GetKeyRotationStatus", "ListKeyRotations"], _ALWAYS),
+    "GetParametersForImport": _GET_IMPORT_PARAMETERS,
+    "ImportKeyMaterial": _IMPORT,
+    "DeleteImportedKeyMaterial": _DELETE_IMPORTED,
+    # K-STATE "ReplicateKey, UpdatePrimaryRegion": Updating is "15 / ok", i.e. ReplicateKey
+    # fails on an Updating key and UpdatePrimaryRegion does not.
+    "ReplicateKey": _MULTI_REGION,
+    "UpdatePrimaryRegion": {**_MULTI_REGION, S.UPDATING: None},
 }
 
 

@@ -105,6 +105,9 @@ def metadata(key: Key) -> dict[str, Any]:
         out["KeyAgreementAlgorithms"] = list(info.key_agreement_algorithms)
     if key.deletion_date is not None:
         out["DeletionDate"] = key.deletion_date
+    if key.state.value == "PendingReplicaDeletion" and key.pending_window_days is not None:
+        # K-SKD: a primary waiting for its replicas shows the window, not a date.
+        out["PendingDeletionWindowInDays"] = key.pending_window_days
     if key.imported is not None:
         if key.imported.expiration_model is not None:
             out["ExpirationModel"] = key.imported.expiration_model

@@ -90,15 +90,35 @@ class ImportParameters:
 
 
 @dataclass
-class ImportState:
-    """Imported key material bookkeeping for keys with Origin EXTERNAL (K-IKM)."""
+class ImportedMaterial:
+    """One key material of a symmetric EXTERNAL key, imported or awaiting re-import (K-IKM).
 
+    While imported, the material itself sits sealed in ``Key.materials`` under the same id;
+    this record outlives a deletion or an expiry, so ListKeyRotations can still show it and a
+    re-import can be matched against it (KMS derives the id from the key id and the material).
+    """
+
+    material_id: str
+    state: str  # KeyMaterialState: CURRENT, NON_CURRENT or PENDING_ROTATION
+    imported: bool = True  # ImportState IMPORTED; False (PENDING_IMPORT) once deleted/expired
+    description: str | None = None
     expiration_model: str | None = None
     valid_to: _dt.datetime | None = None
     expiry_job: int | None = None
+
+
+@dataclass
+class ImportState:
+    """Imported key material bookkeeping for keys with Origin EXTERNAL (K-IKM).
+
+    ``expiration_model`` and ``valid_to`` are what DescribeKey shows: derived from the imported
+    materials permanently associated with the key (the earliest ValidTo among them).
+    """
+
+    expiration_model: str | None = None
+    valid_to: _dt.datetime | None = None
     parameters: list[ImportParameters] = field(default_factory=list)
-    # The first material ever imported; re-imports must match it (IncorrectKeyMaterial).
-    original: KeyMaterial | None = None
+    materials: list[ImportedMaterial] = field(default_factory=list)
 
 
 @dataclass
@@ -111,17 +131,21 @@ class MultiRegionState:
 
 @dataclass
 class Grant:
-    """A KMS grant (K-GRANT)."""
+    """A KMS grant (K-GRANT), held in the key owner's RegionState (see grants.py)."""
 
-    grant_id: str
+    grant_id: str  # 64 hex characters
     key_id: str
-    name: str
-    grantee_principal: str
+    name: str | None
+    grantee_principal: str | None  # exactly one of grantee_principal and
+    grantee_service_principal: str | None  # grantee_service_principal is set
     retiring_principal: str | None
+    retiring_service_principal: str | None
     operations: list[str]
     constraints: dict[str, dict[str, str]]  # EncryptionContextEquals / EncryptionContextSubset
-    issuing_account: str
+    source_arn: str | None  # the SourceArn grant constraint
+    issuing_account: str  # arn:aws:iam::<account>:root of the caller that created the grant
     creation_date: _dt.datetime
+    tokens: list[str] = field(default_factory=list, repr=False)  # every token CreateGrant gave
 
 
 @dataclass

@@ -14,25 +14,31 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from simulator.core import quotas
 from simulator.core.context import RequestContext
 from simulator.core.errors import NotSimulatedException, ValidationException
 from simulator.core.persist import from_json, to_json
 from simulator.protocol.registry import operation
 from simulator.services.base import Service, ServiceEnv
 from simulator.services.kms import crypto, key_specs, key_states
+from simulator.services.kms.admission import AdmissionOps
 from simulator.services.kms.annotations import (
     AnnotationOps,
-    check_policy,
+    check_policy_for,
     key_resource,
     parse_tags,
     service_event,
 )
-from simulator.services.kms.asymmetric_ops import AsymmetricOps
+from simulator.services.kms.asymmetric_ops import (
+    AsymmetricOps,
+    algorithm_error,
+    destination_resource,
+    usage_error,
+)
 from simulator.services.kms.errors import (
     DryRunOperationException,
     IncorrectKeyException,
     InvalidCiphertextException,
-    InvalidKeyUsageException,
     InvalidMarkerException,
     LimitExceededException,
 )
@@ -53,8 +59,8 @@ from simulator.services.kms.model import (
 from simulator.services.kms.multiregion import MultiRegionOps
 from simulator.services.kms.rotation import RotationOps
 
-# Facts sheet 1.16 (K-RQ): resource quotas per account and Region.
-KEYS_PER_REGION = 100_000
+# Facts sheet 1.16 (K-RQ): resource quotas per account and Region (core/quotas.py).
+KEYS_PER_REGION = int(quotas.default("kms", "customer_managed_keys"))
 # Facts sheet 1.6 (K-SKD): the service enforces 7-30 days although the model allows 1-365.
 MIN_WINDOW, MAX_WINDOW, DEFAULT_WINDOW = 7, 30, 30
 DRY_RUN_MESSAGE = "The request would have succeeded, but the DryRun option is set."
@@ -108,7 +114,14 @@ def page(
 
 
 class KmsService(
-    AnnotationOps, AsymmetricOps, RotationOps, ImportOps, GrantOps, MultiRegionOps, Service
+    AnnotationOps,
+    AsymmetricOps,
+    RotationOps,
+    ImportOps,
+    GrantOps,
+    MultiRegionOps,
+    AdmissionOps,
+    Service,
 ):
     service_name = "kms"
 
@@ -171,14 +184,16 @@ class KmsService(
             )
         policy = p.get("Policy")
         if policy is not None:
-            check_policy(policy)
+            new_arn = key_arn(ctx.region, ctx.account_id, "*")
+            check_policy_for(ctx, policy, new_arn, bool(p.get("BypassPolicyLockoutSafetyCheck")))
         tags = parse_tags(p.get("Tags", []))
         st = self.state(ctx.account_id, ctx.region)
         customer_keys = sum(1 for k in st.keys.values() if k.key_manager is KeyManager.CUSTOMER)
-        if customer_keys >= KEYS_PER_REGION:
+        limit = self.env.quotas.limit(ctx.account_id, ctx.region, "kms", "customer_managed_keys")
+        if customer_keys >= limit:
             raise LimitExceededException(
                 f"The request was rejected because the customer managed keys quota "
-                f"({KEYS_PER_REGION}) for this account and Region has been reached."
+                f"({limit}) for this account and Region has been reached."
             )
         multi_region = bool(p.get("MultiRegion"))
         # K-MRK: multi-Region key ids are "mrk-" and 32 hex digits.
@@ -209,9 +224,11 @@ class KmsService(
     def generate_material(self, key: Key) -> KeyMaterial:
         """Create and seal new backing material for ``key`` (CreateKey and rotation)."""
         info = key_specs.lookup(key.key_spec)
-        if info.kind != "symmetric":
-            raise NotSimulatedException(f"material for {key.key_spec} is not simulated yet")
-        material = self.seal_material(key, self.env.ids.bytes(32))
+        if info.kind == "symmetric":
+            raw = self.env.ids.bytes(32)
+        else:
+            raw = self.new_key_material(key, info)  # asymmetric_ops.py: HMAC, RSA, ECC
+        material = self.seal_material(key, raw)
         key.materials.append(material)
         return material
 
@@ -242,6 +259,8 @@ class KmsService(
         key = self.finder.find(ctx, p["KeyId"], aliases=False)
         key_states.check("EnableKey", key)
         key.state = KeyState.ENABLED
+        self.import_on_enable(key)  # importing.py: missing imported material → PendingImport
+        self.rotation_on_enable(key)  # rotation.py: overdue automatic rotation runs now
         return {}
 
     @operation("DisableKey", resource=key_resource)
@@ -273,6 +292,8 @@ class KmsService(
                 f"to satisfy constraint: Member must have value {bound}"
             )
         key_states.check("ScheduleKeyDeletion", key)
+        if self.replicas_block_deletion(key, days):  # multiregion.py: PendingReplicaDeletion
+            return {"KeyId": key.arn, "KeyState": key.state, "PendingWindowInDays": days}
         key.state = KeyState.PENDING_DELETION
         key.deletion_date = ctx.now + _dt.timedelta(days=days)
         key.pending_window_days = days
@@ -309,6 +330,10 @@ class KmsService(
             del st.aliases[name]
         for m in key.materials:
             self._aead.pop(m.material_id, None)
+        for klass in type(self).__mro__:  # mixins' deletion hooks (grants, multi-Region...)
+            hook = klass.__dict__.get("key_deleted")
+            if hook is not None:
+                hook(self, key, due)
         self.env.trail.append(service_event("DeleteKey", due, key, self.env.ids.uuid()))
         # KMS announces the deletion on EventBridge's default bus (detail-type from the KMS
         # developer guide, "Monitoring with Amazon EventBridge").
@@ -322,19 +347,27 @@ class KmsService(
         )
 
     # -- encryption -----------------------------------------------------------------------
-    def _usable(self, ctx: RequestContext, op: str, key_id: str, p: dict[str, Any]) -> Key:
+    def _usable(
+        self,
+        ctx: RequestContext,
+        op: str,
+        key_id: str,
+        p: dict[str, Any],
+        *,
+        algorithm: str | None = None,
+        dry_run: bool = True,
+    ) -> Key:
+        """The ENCRYPT_DECRYPT key ``key_id`` if it can do ``op`` with the requested algorithm."""
         key = self.finder.find(ctx, key_id)
         key_states.check(op, key)
         if key.key_usage is not KeyUsage.ENCRYPT_DECRYPT:
-            raise InvalidKeyUsageException(
-                f"{key.arn} key usage is {key.key_usage.value} which is not valid for {op}."
-            )
-        algorithm = p.get("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
-        if algorithm != "SYMMETRIC_DEFAULT":
-            raise InvalidKeyUsageException(
-                f"Encryption algorithm {algorithm} is not supported by {key.arn}."
-            )
-        if p.get("DryRun"):
+            raise usage_error(key, op)
+        if algorithm is None:
+            algorithm = p.get("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+        if algorithm not in key_specs.lookup(key.key_spec).encryption_algorithms:
+            # K-ENC: e.g. "Algorithm SYMMETRIC_DEFAULT is incompatible with key spec RSA_4096."
+            raise algorithm_error(str(algorithm), key)
+        if dry_run and p.get("DryRun"):
             raise DryRunOperationException(DRY_RUN_MESSAGE)
         return key
 
@@ -349,32 +382,54 @@ class KmsService(
             context,
         )
 
-    @operation("Encrypt", read_only=True, resource=key_resource)
-    def encrypt(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
-        key = self._usable(ctx, "Encrypt", p["KeyId"], p)
-        blob = self._encrypt(key, p["Plaintext"], p.get("EncryptionContext"))
-        return {
-            "CiphertextBlob": blob,
-            "KeyId": key.arn,
-            "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-        }
+    def _seal_for(
+        self, key: Key, algorithm: str, plaintext: bytes, context: Any, dry_run: bool
+    ) -> bytes:
+        """Encrypt for Encrypt/ReEncrypt once every check passed (DryRun stops just before)."""
+        if algorithm != "SYMMETRIC_DEFAULT":
+            return self.rsa_encrypt(key, algorithm, plaintext, context, dry_run)
+        if dry_run:
+            raise DryRunOperationException(DRY_RUN_MESSAGE)
+        return self._encrypt(key, plaintext, context)
 
-    @operation("Decrypt", read_only=True, resource=key_resource)
-    def decrypt(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    def _open(
+        self,
+        ctx: RequestContext,
+        op: str,
+        p: dict[str, Any],
+        key_id: str | None,
+        algorithm: str,
+        context: Any,
+    ) -> tuple[Key, bytes, KeyMaterial | None]:
+        """Decrypt for Decrypt/ReEncrypt: the key, the plaintext, the symmetric material used."""
         blob: bytes | None = p.get("CiphertextBlob")
+        if p.get("DryRun") and "IGNORE_CIPHERTEXT" in (p.get("DryRunModifiers") or []):
+            # K-DEC: a dry run that skips the ciphertext needs the key named in the request.
+            if not key_id:
+                raise ValidationException(
+                    "The KeyId parameter is required when DryRunModifiers is IGNORE_CIPHERTEXT."
+                )
+            checked = self._usable(ctx, op, key_id, p, algorithm=algorithm, dry_run=False)
+            return checked, b"", None  # the caller raises DryRunOperationException
         if blob is None:
             # Optional in newer models (for DryRun); without it there is nothing to decrypt.
             raise ValidationException(
                 "1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy "
                 "constraint: Member must not be null"
             )
+        named = None
+        if key_id:
+            named = self._usable(ctx, op, key_id, p, algorithm=algorithm, dry_run=False)
+        if named is not None and key_specs.lookup(named.key_spec).asymmetric:
+            # K-DEC: asymmetric ciphertext is plain RSAES-OAEP output with no metadata.
+            return named, self.rsa_decrypt(named, algorithm, blob, context), None
         try:
             header = crypto.parse_header(blob)
         except crypto.BadCiphertext:
             raise InvalidCiphertextException("") from None
         if not is_key_id(header.key_id):
             raise InvalidCiphertextException("")
-        key = self._usable(ctx, "Decrypt", p.get("KeyId") or header.key_id, p)
+        key = named or self._usable(ctx, op, header.key_id, p, algorithm=algorithm, dry_run=False)
         if key.key_id != header.key_id:
             # K-DEC: a KeyId that is not the key that encrypted the blob.
             raise IncorrectKeyException(
@@ -384,17 +439,62 @@ class KmsService(
         if material is None:
             raise InvalidCiphertextException("")
         try:
-            plaintext = crypto.open_blob(
-                self._cipher(key, material), header, blob, p.get("EncryptionContext")
-            )
+            plaintext = crypto.open_blob(self._cipher(key, material), header, blob, context)
         except crypto.BadCiphertext:
             raise InvalidCiphertextException("") from None
-        return {
-            "KeyId": key.arn,
-            "Plaintext": plaintext,
-            "EncryptionAlgorithm": "SYMMETRIC_DEFAULT",
-            "KeyMaterialId": material.material_id,
+        return key, plaintext, material
+
+    @operation("Encrypt", read_only=True, resource=key_resource)
+    def encrypt(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        key = self._usable(ctx, "Encrypt", p["KeyId"], p, dry_run=False)
+        algorithm = p.get("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+        blob = self._seal_for(
+            key, algorithm, p["Plaintext"], p.get("EncryptionContext"), bool(p.get("DryRun"))
+        )
+        return {"CiphertextBlob": blob, "KeyId": key.arn, "EncryptionAlgorithm": algorithm}
+
+    @operation("Decrypt", read_only=True, resource=key_resource)
+    def decrypt(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        if p.get("Recipient"):
+            raise NotSimulatedException(
+                "KMS Recipient (Nitro Enclaves attestation) is not simulated by Secrets Lab."
+            )
+        algorithm = p.get("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+        key, plaintext, material = self._open(
+            ctx, "Decrypt", p, p.get("KeyId"), algorithm, p.get("EncryptionContext")
+        )
+        if p.get("DryRun"):
+            raise DryRunOperationException(DRY_RUN_MESSAGE)
+        out = {"KeyId": key.arn, "Plaintext": plaintext, "EncryptionAlgorithm": algorithm}
+        if material is not None:
+            out["KeyMaterialId"] = material.material_id
+        return out
+
+    @operation("ReEncrypt", read_only=True, resource=destination_resource)
+    def re_encrypt(self, ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+        # K-REENC: decrypt and encrypt inside KMS; the source key may come from the blob.
+        src_alg = p.get("SourceEncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+        dst_alg = p.get("DestinationEncryptionAlgorithm", "SYMMETRIC_DEFAULT")
+        source, plaintext, src_material = self._open(
+            ctx, "ReEncrypt", p, p.get("SourceKeyId"), src_alg, p.get("SourceEncryptionContext")
+        )
+        dest = self._usable(
+            ctx, "ReEncrypt", p["DestinationKeyId"], p, algorithm=dst_alg, dry_run=False
+        )
+        context = p.get("DestinationEncryptionContext")
+        blob = self._seal_for(dest, dst_alg, plaintext, context, bool(p.get("DryRun")))
+        out: dict[str, Any] = {
+            "CiphertextBlob": blob,
+            "SourceKeyId": source.arn,
+            "KeyId": dest.arn,
+            "SourceEncryptionAlgorithm": src_alg,
+            "DestinationEncryptionAlgorithm": dst_alg,
         }
+        if src_material is not None:
+            out["SourceKeyMaterialId"] = src_material.material_id
+        if dst_alg == "SYMMETRIC_DEFAULT":
+            out["DestinationKeyMaterialId"] = dest.current_material.material_id
+        return out
 
     def _data_key(
         self, ctx: RequestContext, op: str, p: dict[str, Any]

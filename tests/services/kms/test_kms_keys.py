@@ -50,8 +50,8 @@ def test_default_key_policy_delegates_to_the_account(kms: Any, cloud: Cloud) -> 
 
 def test_unsimulated_key_specs_answer_clearly(kms: Any) -> None:
     with pytest.raises(ClientError) as exc:
-        kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")
-    assert error_code(exc) == "NotSimulatedException" and "RSA_2048" in error_message(exc)
+        kms.create_key(KeySpec="ML_DSA_44", KeyUsage="SIGN_VERIFY")
+    assert error_code(exc) == "NotSimulatedException" and "ML_DSA_44" in error_message(exc)
     with pytest.raises(ClientError) as exc:
         kms.create_key(KeyUsage="SIGN_VERIFY")
     assert error_code(exc) == "ValidationException"

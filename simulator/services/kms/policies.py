@@ -1,0 +1,328 @@
+"""Key policy documents: grammar checks, the lockout safety check, and a small evaluator.
+
+Rules (facts sheet 1.4 and 1.10; https://docs.aws.amazon.com/kms/latest/APIReference/
+API_PutKeyPolicy.html, K-PKP):
+
+- at most 32 KB (32,768 bytes), else ``LimitExceededException``; printable ASCII and Latin-1
+  plus tab, LF and CR only (the model's pattern, checked before a handler runs);
+- a JSON object with a ``Statement``; each statement needs an ``Effect`` and a principal
+  ("Policy contains a statement with no principal."), and principals must be valid
+  ("Policy contains a statement with one or more invalid principals."). A statement without
+  ``Action`` or ``Resource`` is accepted and has no effect, as the API reference says;
+- unless ``BypassPolicyLockoutSafetyCheck`` is true, the new policy must let the caller call
+  PutKeyPolicy later: "The new key policy will not allow you to update the key policy in the
+  future." A statement naming the caller's account (``arn:aws:iam::<account>:root``) counts,
+  because it delegates to IAM and IAM policies are not enforced yet.
+
+The evaluator answers "does this key policy allow this request" for the parts of the policy
+language KMS key policies use (principal, action and resource wildcards, and the common string,
+ARN and Bool condition operators over the request context); AWS managed keys are enforced with
+it (see ``admission.py``). Full IAM evaluation arrives with the access-control issue.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.core import quotas
+from simulator.services.kms.errors import (
+    LimitExceededException,
+    MalformedPolicyDocumentException,
+)
+
+KEY_POLICY_MAX_BYTES = int(quotas.default("kms", "key_policy_document_size"))
+LOCKOUT_MESSAGE = "The new key policy will not allow you to update the key policy in the future."
+NO_PRINCIPAL = "Policy contains a statement with no principal."
+BAD_PRINCIPAL = "Policy contains a statement with one or more invalid principals."
+
+_TOP_LEVEL = {"Version", "Id", "Statement"}
+_STATEMENT_KEYS = {
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+}
+_VERSIONS = {"2012-10-17", "2008-10-17"}
+_ACCOUNT = re.compile(r"^\d{12}$")
+_IAM_PRINCIPAL = re.compile(
+    r"^arn:aws[a-z-]*:(?:iam::\d{12}:(?:root|user/.+|role/.+|federated-user/.+)"
+    r"|sts::\d{12}:(?:assumed-role/[^/]+/.+|federated-user/.+))$"
+)
+_SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$")
+_ACTION = re.compile(r"^(?:\*|[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+)$")
+
+
+@dataclass(frozen=True)
+class Statement:
+    effect: str  # "Allow" or "Deny"
+    principals: tuple[str, ...] | None  # None when the statement uses NotPrincipal
+    not_principals: tuple[str, ...] = ()
+    actions: tuple[str, ...] | None = None  # None: no Action element
+    not_actions: tuple[str, ...] | None = None
+    resources: tuple[str, ...] | None = None
+    not_resources: tuple[str, ...] | None = None
+    conditions: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the evaluator needs to know about a request."""
+
+    principal_arn: str
+    account: str  # the caller's account
+    action: str  # "kms:PutKeyPolicy"
+    resource: str  # the key ARN
+    context: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
+
+
+# -- parsing ----------------------------------------------------------------------------
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise MalformedPolicyDocumentException(
+                f"The policy contains the element {k} more than once."
+            )
+        out[k] = v
+    return out
+
+
+def _strings(value: Any, what: str) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(v, str) for v in items):
+        raise MalformedPolicyDocumentException(
+            f"Policy contains a statement with an invalid {what} element."
+        )
+    return tuple(items)
+
+
+def _principals(value: Any) -> tuple[str, ...]:
+    if value == "*":
+        return ("*",)
+    if not isinstance(value, dict) or not value:
+        raise MalformedPolicyDocumentException(BAD_PRINCIPAL)
+    out: list[str] = []
+    for kind, raw in value.items():
+        items = raw if isinstance(raw, list) else [raw]
+        if not items or not all(isinstance(v, str) for v in items):
+            raise MalformedPolicyDocumentException(BAD_PRINCIPAL)
+        for v in items:
+            ok = (
+                (kind == "AWS" and (v == "*" or _ACCOUNT.match(v) or _IAM_PRINCIPAL.match(v)))
+                or (kind == "Service" and _SERVICE_PRINCIPAL.match(v))
+                or (kind in ("Federated", "CanonicalUser") and bool(v))
+            )
+            if not ok:
+                raise MalformedPolicyDocumentException(BAD_PRINCIPAL)
+            out.append(f"arn:aws:iam::{v}:root" if kind == "AWS" and _ACCOUNT.match(v) else v)
+    return tuple(out)
+
+
+def _conditions(value: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    bad = MalformedPolicyDocumentException("Policy contains a statement with an invalid Condition.")
+    if not isinstance(value, dict):
+        raise bad
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for operator, block in value.items():
+        if not isinstance(block, dict) or not block:
+            raise bad
+        keys: dict[str, tuple[str, ...]] = {}
+        for key, raw in block.items():
+            items = raw if isinstance(raw, list) else [raw]
+            if not all(isinstance(v, (str, bool, int, float)) for v in items):
+                raise bad
+            keys[key.lower()] = tuple(
+                ("true" if v else "false") if isinstance(v, bool) else str(v) for v in items
+            )
+        out[operator] = keys
+    return out
+
+
+def _statement(raw: Any) -> Statement:
+    if not isinstance(raw, dict):
+        raise MalformedPolicyDocumentException("Policy contains a statement that is not an object.")
+    unknown = set(raw) - _STATEMENT_KEYS
+    if unknown:
+        raise MalformedPolicyDocumentException(
+            f"Policy contains a statement with an unknown element: {sorted(unknown)[0]}"
+        )
+    if raw.get("Effect") not in ("Allow", "Deny"):
+        raise MalformedPolicyDocumentException(
+            "Policy contains a statement with an invalid Effect; use Allow or Deny."
+        )
+    has_p, has_np = "Principal" in raw, "NotPrincipal" in raw
+    if has_p == has_np:
+        raise MalformedPolicyDocumentException(
+            NO_PRINCIPAL
+            if not has_p
+            else "A statement cannot have both Principal and NotPrincipal."
+        )
+    for a, b in (("Action", "NotAction"), ("Resource", "NotResource")):
+        if a in raw and b in raw:
+            raise MalformedPolicyDocumentException(f"A statement cannot have both {a} and {b}.")
+    actions = _strings(raw["Action"], "Action") if "Action" in raw else None
+    not_actions = _strings(raw["NotAction"], "NotAction") if "NotAction" in raw else None
+    for action in (actions or ()) + (not_actions or ()):
+        if not _ACTION.match(action):
+            raise MalformedPolicyDocumentException(
+                f"Policy contains a statement with an invalid action: {action}"
+            )
+    return Statement(
+        effect=raw["Effect"],
+        principals=_principals(raw["Principal"]) if has_p else None,
+        not_principals=_principals(raw["NotPrincipal"]) if has_np else (),
+        actions=actions,
+        not_actions=not_actions,
+        resources=_strings(raw["Resource"], "Resource") if "Resource" in raw else None,
+        not_resources=_strings(raw["NotResource"], "NotResource") if "NotResource" in raw else None,
+        conditions=_conditions(raw["Condition"]) if "Condition" in raw else {},
+    )
+
+
+def parse(policy: str) -> list[Statement]:
+    """Check a key policy document and return its statements, or raise as KMS does."""
+    if len(policy.encode("utf-8")) > KEY_POLICY_MAX_BYTES:
+        raise LimitExceededException(
+            f"The key policy exceeds the maximum size of {KEY_POLICY_MAX_BYTES} bytes."
+        )
+    try:
+        doc = json.loads(policy, object_pairs_hook=_no_duplicates)
+    except (ValueError, RecursionError):
+        raise MalformedPolicyDocumentException(
+            "The key policy is not syntactically correct JSON."
+        ) from None
+    if not isinstance(doc, dict):
+        raise MalformedPolicyDocumentException("The key policy must be a JSON object.")
+    unknown = set(doc) - _TOP_LEVEL
+    if unknown:
+        raise MalformedPolicyDocumentException(
+            f"The key policy contains an unknown element: {sorted(unknown)[0]}"
+        )
+    if "Version" in doc and doc["Version"] not in _VERSIONS:
+        raise MalformedPolicyDocumentException(
+            "The policy Version must be 2012-10-17 or 2008-10-17."
+        )
+    if "Id" in doc and not isinstance(doc["Id"], str):
+        raise MalformedPolicyDocumentException("The policy Id must be a string.")
+    raw = doc.get("Statement")
+    if raw is None or raw == []:
+        raise MalformedPolicyDocumentException("The key policy must contain a Statement.")
+    return [_statement(s) for s in (raw if isinstance(raw, list) else [raw])]
+
+
+# -- evaluation -------------------------------------------------------------------------
+def _glob(pattern: str, value: str, *, fold: bool = False) -> bool:
+    if fold:
+        pattern, value = pattern.lower(), value.lower()
+    return fnmatch.fnmatchcase(value, pattern)
+
+
+def _principal_matches(pattern: str, req: Request) -> bool:
+    if pattern == "*":
+        return True
+    if pattern == req.principal_arn:
+        return True
+    # arn:aws:iam::<account>:root names the account: it delegates to IAM in that account.
+    if pattern.endswith(":root") and pattern.split(":")[4:5] == [req.account]:
+        return True
+    # A role ARN matches the sessions of that role (arn:aws:sts::<acct>:assumed-role/<name>/..).
+    m = re.match(r"^arn:aws[a-z-]*:sts::(\d{12}):assumed-role/([^/]+)/", req.principal_arn)
+    if m and pattern.startswith(f"arn:aws:iam::{m.group(1)}:role/"):
+        return pattern.rsplit("/", 1)[-1] == m.group(2)
+    return False
+
+
+def _any_value(op: str, wanted: tuple[str, ...], values: Sequence[str]) -> bool:
+    fold = "IgnoreCase" in op
+    if op.startswith(("StringLike", "StringNotLike", "ArnLike", "ArnNotLike")):
+        return any(_glob(w, v) for w in wanted for v in values)
+    if op.startswith("Bool"):
+        return any(v.lower() == w.lower() for w in wanted for v in values)
+    if fold:
+        return any(v.lower() == w.lower() for w in wanted for v in values)
+    return any(v == w for w in wanted for v in values)
+
+
+def _condition_holds(operator: str, key: str, wanted: tuple[str, ...], req: Request) -> bool:
+    qualifier, _, op = operator.rpartition(":")
+    if_exists = op.endswith("IfExists")
+    op = op.removesuffix("IfExists")
+    context = {k.lower(): v for k, v in req.context.items()}
+    if op == "Null":
+        # Null: "true" asks for the key to be absent, "false" for it to be present.
+        return all((w.lower() == "true") == (key not in context) for w in wanted)
+    if key not in context:
+        if qualifier == "ForAllValues" or if_exists:
+            return True
+        return "Not" in op
+    raw = context[key]
+    values = [raw] if isinstance(raw, str) else list(raw)
+    negated = "Not" in op
+    positive = op.replace("Not", "", 1) if negated else op
+    if qualifier == "ForAllValues":
+        result = all(_any_value(positive, wanted, [v]) for v in values)
+        return not result if negated else result
+    matched = _any_value(positive, wanted, values)
+    return not matched if negated else matched
+
+
+def _applies(stmt: Statement, req: Request) -> bool:
+    if stmt.principals is not None:
+        if not any(_principal_matches(p, req) for p in stmt.principals):
+            return False
+    elif any(_principal_matches(p, req) for p in stmt.not_principals):
+        return False
+    if stmt.actions is not None:
+        if not any(_glob(a, req.action, fold=True) for a in stmt.actions):
+            return False
+    elif stmt.not_actions is not None:
+        if any(_glob(a, req.action, fold=True) for a in stmt.not_actions):
+            return False
+    else:
+        return False  # no Action element: the statement has no effect (K-PKP)
+    if stmt.resources is not None:
+        if not any(_glob(r, req.resource) for r in stmt.resources):
+            return False
+    elif stmt.not_resources is not None:
+        if any(_glob(r, req.resource) for r in stmt.not_resources):
+            return False
+    else:
+        return False  # no Resource element: no effect either
+    return all(
+        _condition_holds(operator, key, wanted, req)
+        for operator, block in stmt.conditions.items()
+        for key, wanted in block.items()
+    )
+
+
+def decide(statements: list[Statement], req: Request) -> str:
+    """``"Allow"``, ``"Deny"`` (explicit) or ``"ImplicitDeny"`` for one request."""
+    matched = [s.effect for s in statements if _applies(s, req)]
+    if "Deny" in matched:
+        return "Deny"
+    return "Allow" if "Allow" in matched else "ImplicitDeny"
+
+
+def check_lockout(
+    statements: list[Statement], principal_arn: str, account: str, key_arn: str
+) -> None:
+    """K-PKP lockout safety check: the caller must be able to call PutKeyPolicy afterwards."""
+    req = Request(
+        principal_arn,
+        account,
+        "kms:PutKeyPolicy",
+        key_arn,
+        {"kms:CallerAccount": account, "aws:PrincipalArn": principal_arn},
+    )
+    if decide(statements, req) != "Allow":
+        raise MalformedPolicyDocumentException(LOCKOUT_MESSAGE)

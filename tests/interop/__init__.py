@@ -1,0 +1,1 @@
+"""Interop tests: software nobody on the team wrote, talking to the simulator."""
