@@ -56,6 +56,7 @@ class RequestContext:
     now: _dt.datetime
     source_ip: str = "127.0.0.1"
     user_agent: str = ""
+    event_id: str = ""  # the CloudTrail eventID this request's record will carry
 
     @property
     def partition(self) -> str:

@@ -57,6 +57,7 @@ class _OpEntry:
     event_source: str
     read_only: bool
     admit: Any = None  # the service's pre-handler check (throttling, ...), if it has one
+    succeeded: Any = None  # the service's post-success hook (usage tracking), if it has one
 
     @classmethod
     def build(cls, cloud: Cloud, service_name: str, operation: str) -> _OpEntry:
@@ -71,6 +72,7 @@ class _OpEntry:
             f"{model.endpoint_prefix}.amazonaws.com",
             read_only,
             getattr(service, "admit", None),
+            getattr(service, "succeeded", None),
         )
 
 
@@ -143,6 +145,7 @@ class Dispatcher:
             now=self._cloud.clock.now(),
             source_ip=request.source_ip,
             user_agent=request.headers.get("user-agent", ""),
+            event_id=self._cloud.ids.uuid(),
         )
         return self.invoke(ctx, request.body, raw=True)
 
@@ -186,6 +189,8 @@ class Dispatcher:
             encoded = codec.encode_output(op_model.output_shape, result)
             payload = json.dumps(encoded, separators=(",", ":")).encode()
             response = AwsResponse(200, _headers(ctx.request_id, payload), payload)
+            if entry.succeeded is not None:
+                entry.succeeded(ctx, result)
         except errors.AWSError as exc:
             failure = exc
             response = _error(ctx.request_id, exc)
@@ -229,7 +234,7 @@ class Dispatcher:
             "requestParameters": redact(entry.model.input_shape, params) if params else None,
             "responseElements": None,
             "requestID": ctx.request_id,
-            "eventID": self._cloud.ids.uuid(),
+            "eventID": ctx.event_id or self._cloud.ids.uuid(),
             "readOnly": read_only,
             "eventType": "AwsApiCall",
             "managementEvent": True,

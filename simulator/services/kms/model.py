@@ -149,6 +149,16 @@ class Grant:
 
 
 @dataclass
+class KeyLastUsage:
+    """The last successful cryptographic operation with a key (GetKeyLastUsage)."""
+
+    operation: str
+    timestamp: _dt.datetime
+    cloudtrail_event_id: str
+    request_id: str
+
+
+@dataclass
 class Key:
     key_id: str
     arn: str
@@ -171,6 +181,7 @@ class Key:
     public_key: bytes | None = None  # DER SubjectPublicKeyInfo, asymmetric keys only
     rotation: RotationState = field(default_factory=RotationState)
     imported: ImportState | None = None
+    last_usage: KeyLastUsage | None = None
 
     @property
     def current_material(self) -> KeyMaterial:

@@ -58,6 +58,7 @@ from simulator.services.kms.model import (
 )
 from simulator.services.kms.multiregion import MultiRegionOps
 from simulator.services.kms.rotation import RotationOps
+from simulator.services.kms.usage import UsageOps
 
 # Facts sheet 1.16 (K-RQ): resource quotas per account and Region (core/quotas.py).
 KEYS_PER_REGION = int(quotas.default("kms", "customer_managed_keys"))
@@ -121,6 +122,7 @@ class KmsService(
     GrantOps,
     MultiRegionOps,
     AdmissionOps,
+    UsageOps,
     Service,
 ):
     service_name = "kms"
