@@ -83,3 +83,12 @@ def test_error_status_codes_follow_the_model() -> None:
             "httpStatusCode", 400
         )
         assert cls.status == expected, cls.code
+
+
+def test_readme_names_every_kms_operation_not_simulated() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    cov = registry.coverage("kms", KmsService.operations)
+    missing = [op for op in cov["not_simulated"] if op not in readme]
+    assert missing == [], f"README must list these not-simulated KMS operations: {missing}"
