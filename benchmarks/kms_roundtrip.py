@@ -125,7 +125,11 @@ def run_all(
 
 
 def render(
-    results: dict[tuple[str, str], Result], workloads: list[str], n: int | None, repeat: int
+    results: dict[tuple[str, str], Result],
+    workloads: list[str],
+    n: int | None,
+    repeat: int,
+    seed: int | None = 7,
 ) -> str:
     def best(w: str, t: str) -> float | None:
         r = results.get((w, t))
@@ -171,7 +175,8 @@ def render(
         )
     lines = [
         f"KMS per-call cost: microseconds per API call, best of {repeat} runs of N iterations "
-        "(2 calls each; 1 for C)",
+        "(2 calls each; 1 for C); simulator "
+        + (f"Cloud(seed={seed})" if seed is not None else "Cloud() unseeded"),
         "",
         report.table(headers, rows),
         "",
@@ -238,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report.machine())
     results = run_all(workloads, targets, args.n, args.repeat, args.warmup, seed)
     print()
-    print(render(results, workloads, args.n, args.repeat))
+    print(render(results, workloads, args.n, args.repeat, seed))
     if args.json:
         args.json.write_text(
             json.dumps(

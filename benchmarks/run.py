@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             None if args.unseeded else 7,
         )
         print()
-        print(kms_roundtrip.render(results, workloads, args.n, args.repeat))
+        seed = None if args.unseeded else 7
+        print(kms_roundtrip.render(results, workloads, args.n, args.repeat, seed))
     if not args.skip_startup:
         best = startup.measure(["python", *targets], args.startup_repeat)
         print()
