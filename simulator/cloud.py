@@ -15,23 +15,28 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from simulator.core import snapshot
-from simulator.core.accounts import Account
+from simulator.core.accounts import Account, AuthResult, CredentialStore
 from simulator.core.audit import Trail
 from simulator.core.clock import SEEDED_EPOCH, Clock, wall_clock_now
 from simulator.core.context import Principal
 from simulator.core.events import EventBus
 from simulator.core.ids import IdSource
+from simulator.core.mail import MailSystem
 from simulator.core.scheduler import Scheduler
 from simulator.core.sealing import Sealer
 from simulator.protocol import spec
 from simulator.protocol.dispatch import Dispatcher
 from simulator.services.base import Service, ServiceEnv
+from simulator.services.cloudtrail.service import CloudTrailService
+from simulator.services.events.service import EventsService
+from simulator.services.iam.service import IamService
 from simulator.services.kms.service import KmsService
+from simulator.services.sts.service import StsService
 from simulator.services.unsimulated import unsimulated_service
 from simulator.transport import botocore_hook
 
@@ -40,7 +45,13 @@ if TYPE_CHECKING:
     import botocore.session
 
 DEFAULT_REGION = "us-east-1"
-_SERVICE_CLASSES: dict[str, type[Service]] = {"kms": KmsService}
+_SERVICE_CLASSES: dict[str, type[Service]] = {
+    "kms": KmsService,
+    "events": EventsService,
+    "cloudtrail": CloudTrailService,
+    "iam": IamService,
+    "sts": StsService,
+}
 
 
 class Cloud:
@@ -61,6 +72,7 @@ class Cloud:
             start = SEEDED_EPOCH if seed is not None else wall_clock_now()
         self.clock = Clock(start, self.scheduler)
         self.events = EventBus(self.ids, self.clock.now)
+        self.mail = MailSystem(self.ids, self.clock.now)  # inboxes for AWS e-mail (core/mail.py)
         self.trail = Trail()
         self.regions: tuple[str, ...] = spec.regions()
         self.region_set = frozenset(self.regions)
@@ -72,9 +84,10 @@ class Cloud:
         self._domain_key = self.ids.bytes(32)
         self.vault = Sealer(self._domain_key, self.ids)
         self.accounts: dict[str, Account] = {}
-        self._access_keys: dict[str, Principal] = {}
-        self.default_account = self.create_account(account_id)
+        # Access key id -> principal; IAM and STS keep it current (core/accounts.py).
+        self._access_keys = CredentialStore()
         self._services: dict[str, Service] = {}
+        self.default_account = self.create_account(account_id)
         env = ServiceEnv(
             self.clock,
             self.ids,
@@ -83,12 +96,17 @@ class Cloud:
             self.trail,
             self.vault,
             self._services,
+            credentials=self._access_keys,
+            mail=self.mail,
         )
         self._env = env
         self.quotas = env.quotas  # quota tables with per-account adjustments (core/quotas.py)
         for name in spec.JSON_SERVICES:
             cls = _SERVICE_CLASSES.get(name) or unsimulated_service(name)
             self._services[name] = cls(env)
+        for name in ("iam", "sts"):  # global, query-protocol services
+            self._services.setdefault(name, _SERVICE_CLASSES[name](env))
+        self.iam.adopt_account(self.default_account)  # Administrator becomes a real IAM user
         self.dispatcher = Dispatcher(self)
         self._session: botocore.session.Session | None = None
 
@@ -105,10 +123,19 @@ class Cloud:
             raise ValueError(f"account {account.account_id} already exists")
         self.accounts[account.account_id] = account
         self._access_keys[account.admin_key.access_key_id] = account.admin_key.principal
+        if "iam" in self._services:
+            self.iam.adopt_account(account)
         return account
 
     def principal_for_access_key(self, access_key_id: str) -> Principal | None:
-        return self._access_keys.get(access_key_id)
+        """Whom an active, unexpired access key stands for (None: unknown or unusable)."""
+        return self._access_keys.principal(access_key_id, self.clock.now())
+
+    def authenticate(
+        self, access_key_id: str, session_token: str | None
+    ) -> tuple[Principal | None, AuthResult]:
+        """Check a request's key id and ``X-Amz-Security-Token`` against the virtual clock."""
+        return self._access_keys.authenticate(access_key_id, session_token, self.clock.now())
 
     def credentials(self, account_id: str | None = None) -> dict[str, str]:
         """The administrator's access key of an account, as boto3 keyword arguments."""
@@ -125,6 +152,34 @@ class Cloud:
     # -- services -------------------------------------------------------------------------
     def service(self, name: str) -> Service:
         return self._services[name]
+
+    def service_names(self) -> Collection[str]:
+        """The botocore names of the services this Cloud answers (a live view)."""
+        return self._services.keys()
+
+    def register_service(self, cls: type[Service]) -> Service:
+        """Answer ``cls.service_name`` with ``cls``, replacing whatever answered it before.
+
+        Built-in services are listed in ``_SERVICE_CLASSES``; this adds one defined elsewhere
+        (a test's, a lesson's). Requests find it by its model: the X-Amz-Target prefix for JSON
+        services, otherwise the SigV4 signing name and the protocol's operation routing.
+        """
+        service = cls(self._env)
+        self._services[cls.service_name] = service
+        self.dispatcher.forget(cls.service_name)
+        return service
+
+    @property
+    def iam(self) -> IamService:
+        svc = self._services["iam"]
+        assert isinstance(svc, IamService)
+        return svc
+
+    @property
+    def sts(self) -> StsService:
+        svc = self._services["sts"]
+        assert isinstance(svc, StsService)
+        return svc
 
     @property
     def kms(self) -> KmsService:
@@ -170,7 +225,10 @@ class Cloud:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, passphrase: str | None = None) -> Cloud:
-        return snapshot.load(cls, Path(path), passphrase)
+        cloud = snapshot.load(cls, Path(path), passphrase)
+        for account in cloud.accounts.values():  # snapshots older than IAM: adopt their users
+            cloud.iam.adopt_account(account)
+        return cloud
 
 
 __all__ = ["Cloud", "DEFAULT_REGION"]

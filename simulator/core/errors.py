@@ -73,6 +73,12 @@ class MissingAuthenticationTokenException(AWSError):
     status = 403
 
 
+class ExpiredTokenException(AWSError):
+    """Temporary credentials used after their Expiration (query services send ExpiredToken)."""
+
+    status = 400
+
+
 class NotSimulatedException(AWSError):
     """Secrets Lab's own code: the operation exists in AWS but this simulator does not do it.
 
@@ -94,6 +100,7 @@ COMMON_ERRORS: tuple[type[AWSError], ...] = (
     UnrecognizedClientException,
     IncompleteSignature,
     MissingAuthenticationTokenException,
+    ExpiredTokenException,
     NotSimulatedException,
 )
 COMMON_CODES: frozenset[str] = frozenset(cls.code for cls in COMMON_ERRORS)

@@ -235,9 +235,14 @@ KMS_QUOTAS: tuple[Quota, ...] = (
     *_per_operation(1, "GetParametersForImport"),
 )
 
-TABLE: Mapping[tuple[str, str], Quota] = MappingProxyType(
-    {(q.service, q.name): q for q in KMS_QUOTAS}
-)
+_ROWS: dict[tuple[str, str], Quota] = {(q.service, q.name): q for q in KMS_QUOTAS}
+TABLE: Mapping[tuple[str, str], Quota] = MappingProxyType(_ROWS)
+
+
+def register(*rows: Quota) -> None:
+    """Add another service's quota table (each service module registers its own rows)."""
+    for q in rows:
+        _ROWS.setdefault((q.service, q.name), q)
 
 
 def lookup(service: str, name: str) -> Quota:
@@ -332,4 +337,14 @@ class QuotaBook:
         return True
 
 
-__all__ = ["KMS_QUOTAS", "Quota", "QuotaBook", "RATE", "RESOURCE", "TABLE", "default", "lookup"]
+__all__ = [
+    "KMS_QUOTAS",
+    "Quota",
+    "QuotaBook",
+    "RATE",
+    "RESOURCE",
+    "TABLE",
+    "default",
+    "lookup",
+    "register",
+]

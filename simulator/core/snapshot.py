@@ -116,6 +116,7 @@ def save(cloud: Cloud, path: Path, passphrase: str | None) -> Path:
         "services": {name: svc.dump() for name, svc in cloud._services.items()},
         "events": cloud.events.dump(),
         "trail": cloud.trail.dump(),
+        "mail": cloud.mail.dump(),
     }
     payload = json.dumps(document, separators=(",", ":"), sort_keys=False).encode()
     if passphrase is None:
@@ -179,4 +180,5 @@ def load(cls: type[Cloud], path: Path, passphrase: str | None) -> Cloud:
         cloud.service(name).restore(data)
     cloud.events.restore(document["events"])
     cloud.trail.restore(document["trail"])
+    cloud.mail.restore(document.get("mail", {}))
     return cloud

@@ -2,7 +2,10 @@
 
 Today it allows every authenticated request and says so in its reasons; the access-control
 issue fills in identity policies, key policies, grants and resource policies behind the same
-:func:`authorize` signature, so no call site changes.
+:func:`authorize` signature, so no call site changes. The pieces it will use are here already:
+``policy.py`` (the policy grammar IAM checks, shared by IAM, STS and KMS key policies) and
+``evaluate.py`` (statement evaluation with IAM's condition operators); the IAM service answers
+which policies a principal holds (``IamCore.identity_statements``).
 """
 
 from __future__ import annotations

@@ -1,11 +1,14 @@
 """The one dispatcher behind both transports.
 
 ``Dispatcher.handle`` takes an :class:`AwsRequest` (headers with lower-case names, raw body)
-and returns an :class:`AwsResponse`. In order it: routes by the ``X-Amz-Target`` prefix,
-authenticates the SigV4 access key, decodes the body by the input shape, validates it against
-the model's constraints, authorizes the IAM action, runs the handler, encodes the output, and
-writes the audit record. Any AWSError becomes AWS's JSON error body; any other exception becomes
-``InternalFailure`` (500), is logged, and never escapes to the caller's kernel or server.
+and returns an :class:`AwsResponse`. A request with ``X-Amz-Target`` is JSON 1.1 and routed by
+its prefix; any other is routed by router.py (SigV4 signing name, then the ``Action`` field or
+the HTTP method and URI) to its service's :class:`~simulator.protocol.wire.Wire` (query, ec2,
+rest-json, rest-xml). Then, for every protocol, in order: authenticate the SigV4 access key,
+decode by the input shape, validate against the model's constraints, authorize the IAM action,
+run the handler, encode the output, and write the audit record. Any AWSError becomes the
+protocol's error document; any other exception becomes ``InternalFailure`` (500), is logged,
+and never escapes to the caller's kernel or server.
 """
 
 from __future__ import annotations
@@ -13,15 +16,19 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator import iam
 from simulator.core import errors
+from simulator.core.accounts import AuthResult
 from simulator.core.audit import redact
 from simulator.core.context import Principal, RequestContext
 from simulator.protocol import codec, spec
+from simulator.protocol.messages import AwsRequest, AwsResponse
+from simulator.protocol.router import RouteError, Router
 from simulator.protocol.validate import validate
+from simulator.protocol.wire import HttpParts, Located, Wire, WireError
 
 if TYPE_CHECKING:
     from simulator.cloud import Cloud
@@ -29,22 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("simulator")
 
 _JSON_CT = "application/x-amz-json-1.1"
-
-
-@dataclass
-class AwsRequest:
-    headers: dict[str, str]
-    body: bytes
-    method: str = "POST"
-    path: str = "/"
-    source_ip: str = "127.0.0.1"
-
-
-@dataclass
-class AwsResponse:
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
 
 
 @dataclass(slots=True)
@@ -84,6 +75,38 @@ class Dispatcher:
         self._identities: dict[Principal, dict[str, object]] = {}
         self._time_key: Any = None
         self._time_text = ""
+        self._prefixes: dict[str, str] = {}  # X-Amz-Target prefix → service ("" = none)
+        self._router = Router(cloud.service_names)
+
+    def serves(self, service: str) -> bool:
+        """Whether this Cloud answers ``service`` (simulated, or a placeholder naming gaps)."""
+        return service in self._cloud.service_names()
+
+    def forget(self, service: str) -> None:
+        """Drop what was cached about ``service`` (it was registered or replaced)."""
+        with self._lock:
+            for key in [k for k in self._operations if k[0] == service]:
+                del self._operations[key]
+            self._prefixes.clear()
+            self._router.forget()
+
+    def _unknown_target(self, request: AwsRequest, target: str) -> errors.AWSError:
+        # A service the Cloud does not know (SQS, DynamoDB...) is named by the request's
+        # signing name; say so rather than blaming the operation.
+        scope = _signing_scope(HttpParts.of(request))
+        if scope is not None and self._router.is_foreign(scope[2]):
+            return self._router.not_simulated(scope[2])
+        return errors.UnknownOperationException(f"Unknown operation target {target or '(none)'}")
+
+    def _learn_prefix(self, prefix: str) -> str:
+        found = ""
+        for name in self._cloud.service_names():
+            if spec.service_model(name).metadata.get("targetPrefix") == prefix:
+                found = name
+                break
+        if len(self._prefixes) < 1024:  # unknown prefixes come from callers; keep this small
+            self._prefixes[prefix] = found
+        return found
 
     def handle(self, request: AwsRequest) -> AwsResponse:
         with self._lock:
@@ -95,15 +118,17 @@ class Dispatcher:
                 return _error(request_id, errors.InternalFailure("An internal error occurred."))
 
     def _handle(self, request: AwsRequest, request_id: str) -> AwsResponse:
-        target = request.headers.get("x-amz-target", "")
-        prefix, _, op_name = target.partition(".")
-        service_name = spec.service_for_target_prefix(prefix)
-        if service_name is None or not op_name:
-            shown = target or "(none)"
-            return _error(
-                request_id,
-                errors.UnknownOperationException(f"Unknown operation target {shown}"),
-            )
+        target = request.headers.get("x-amz-target")
+        if target is None:
+            return self._handle_wire(request, request_id)
+        # The last dot: some prefixes have dots of their own (CloudTrail's is
+        # com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101); operation names never do.
+        prefix, _, op_name = target.rpartition(".")
+        service_name = self._prefixes.get(prefix)
+        if service_name is None:
+            service_name = self._learn_prefix(prefix)
+        if not service_name or not op_name:
+            return _error(request_id, self._unknown_target(request, target))
         model = spec.service_model(service_name)
         try:
             model.operation_model(op_name)
@@ -119,14 +144,11 @@ class Dispatcher:
                 errors.MissingAuthenticationTokenException("Missing Authentication Token"),
             )
         access_key, region = scope
-        principal = self._cloud.principal_for_access_key(access_key)
+        principal, refusal = self._authenticate(
+            access_key, request.headers.get("x-amz-security-token")
+        )
         if principal is None:
-            return _error(
-                request_id,
-                errors.UnrecognizedClientException(
-                    "The security token included in the request is invalid."
-                ),
-            )
+            return _error(request_id, refusal or _INVALID_TOKEN)
         if region not in self._cloud.region_set:
             return _error(
                 request_id,
@@ -155,7 +177,7 @@ class Dispatcher:
         entry = self._operations.get(key)
         if entry is None:
             entry = self._operations[key] = _OpEntry.build(self._cloud, ctx.service, ctx.operation)
-        service, op_model, op_spec = entry.service, entry.model, entry.spec
+        op_model = entry.model
         params: dict[str, Any] = {}
         result: Any = None
         failure: errors.AWSError | None = None
@@ -170,22 +192,7 @@ class Dispatcher:
             else:
                 parsed = body
             params = codec.decode_input(op_model.input_shape, parsed)
-            validate(op_model.input_shape, params)
-            if op_spec is None:
-                raise errors.NotSimulatedException(
-                    f"{model_name(ctx.service)} {ctx.operation} is not simulated "
-                    "by Secrets Lab yet."
-                )
-            resource = op_spec.resource(service, ctx, params) if op_spec.resource else "*"
-            decision = iam.authorize(ctx, op_spec.action, resource)
-            if not decision.allowed:
-                raise errors.AccessDeniedException(
-                    f"User: {ctx.principal.arn} is not authorized to perform: "
-                    f"{op_spec.action} on resource: {resource}"
-                )
-            if entry.admit is not None:
-                entry.admit(ctx, params)
-            result = getattr(service, op_spec.method_name)(ctx, params)
+            result = self._run(ctx, entry, params)
             encoded = codec.encode_output(op_model.output_shape, result)
             payload = json.dumps(encoded, separators=(",", ":")).encode()
             response = AwsResponse(200, _headers(ctx.request_id, payload), payload)
@@ -203,6 +210,110 @@ class Dispatcher:
         self._audit(ctx, entry, params, result, failure)
         return response
 
+    def _entry(self, ctx: RequestContext) -> _OpEntry:
+        key = (ctx.service, ctx.operation)
+        entry = self._operations.get(key)
+        if entry is None:
+            entry = self._operations[key] = _OpEntry.build(self._cloud, ctx.service, ctx.operation)
+        return entry
+
+    def _run(self, ctx: RequestContext, entry: _OpEntry, params: dict[str, Any]) -> Any:
+        """Validate, authorize, admit and call the handler: the same for every protocol."""
+        validate(entry.model.input_shape, params)
+        op_spec = entry.spec
+        if op_spec is None:
+            raise errors.NotSimulatedException(
+                f"{model_name(ctx.service)} {ctx.operation} is not simulated by Secrets Lab yet."
+            )
+        service = entry.service
+        resource = op_spec.resource(service, ctx, params) if op_spec.resource else "*"
+        decision = iam.authorize(ctx, op_spec.action, resource)
+        if not decision.allowed:
+            raise errors.AccessDeniedException(
+                f"User: {ctx.principal.arn} is not authorized to perform: "
+                f"{op_spec.action} on resource: {resource}"
+            )
+        if entry.admit is not None:
+            entry.admit(ctx, params)
+        return getattr(service, op_spec.method_name)(ctx, params)
+
+    # -- query, ec2, rest-json, rest-xml --------------------------------------------------------
+    def _handle_wire(self, request: AwsRequest, request_id: str) -> AwsResponse:
+        parts = HttpParts.of(request)
+        scope = _signing_scope(parts)
+        if scope is None:
+            # No target and no signature: nothing says which service or protocol was meant.
+            return _error(
+                request_id, errors.UnknownOperationException("Unknown operation target (none)")
+            )
+        access_key, region, signing = scope
+        try:
+            located = self._router.find(parts, signing)
+        except RouteError as exc:
+            if exc.wire is None:
+                return _error(request_id, exc.error)
+            return exc.wire.error(exc.error, request_id)[0]
+        wire = located.wire
+        token = parts.headers.get("x-amz-security-token") or _query_value(
+            parts, "X-Amz-Security-Token"
+        )
+        principal, refusal = self._authenticate(access_key, token)
+        if refusal is None and region not in self._cloud.region_set:
+            refusal = errors.UnrecognizedClientException(
+                f"The security token included in the request is invalid for region {region}."
+            )
+        if refusal is not None or principal is None:
+            return wire.error(refusal or _INVALID_TOKEN, request_id)[0]
+        ctx = RequestContext(
+            service=wire.service,
+            operation=located.operation,
+            account_id=principal.account_id,
+            region=region,
+            principal=principal,
+            request_id=request_id,
+            now=self._cloud.clock.now(),
+            source_ip=request.source_ip,
+            user_agent=parts.headers.get("user-agent", ""),
+            event_id=self._cloud.ids.uuid(),
+        )
+        return self.invoke_wire(ctx, located)
+
+    def _authenticate(
+        self, access_key: str, token: str | None
+    ) -> tuple[Principal | None, errors.AWSError | None]:
+        principal, result = self._cloud.authenticate(access_key, token)
+        if principal is not None:
+            return principal, None
+        if result is AuthResult.EXPIRED:
+            return None, errors.ExpiredTokenException(
+                "The security token included in the request is expired"
+            )
+        return None, _INVALID_TOKEN
+
+    def invoke_wire(self, ctx: RequestContext, located: Located) -> AwsResponse:
+        """Run one operation located by a non-JSON protocol, answering in that protocol."""
+        entry = self._entry(ctx)
+        wire: Wire = located.wire
+        params: dict[str, Any] = {}
+        result: Any = None
+        failure: WireError | None = None
+        try:
+            params = wire.decode(entry.model, located)
+            result = self._run(ctx, entry, params)
+            response = wire.encode(entry.model, result, ctx.request_id)
+            if entry.succeeded is not None:
+                entry.succeeded(ctx, result)
+        except errors.AWSError as exc:
+            response, failure = wire.error(exc, ctx.request_id)
+        except Exception:
+            log.exception(
+                "internal failure in %s.%s (%s)", ctx.service, ctx.operation, ctx.request_id
+            )
+            internal = errors.InternalFailure("An internal error occurred.")
+            response, failure = wire.error(internal, ctx.request_id)
+        self._audit(ctx, entry, params, result, failure)
+        return response
+
     def _event_time(self, now: Any) -> str:
         # The virtual clock rarely moves between calls; format each instant once.
         if now != self._time_key:
@@ -215,7 +326,7 @@ class Dispatcher:
         entry: _OpEntry,
         params: dict[str, Any],
         result: Any,
-        failure: errors.AWSError | None,
+        failure: errors.AWSError | WireError | None,
     ) -> None:
         read_only = entry.read_only
         principal = ctx.principal
@@ -263,6 +374,33 @@ def _credential_scope(auth: str) -> tuple[str, str] | None:
     if len(parts) != 5 or parts[4] != "aws4_request" or not parts[0] or not parts[2]:
         return None
     return parts[0], parts[2]
+
+
+_INVALID_TOKEN = errors.UnrecognizedClientException(
+    "The security token included in the request is invalid."
+)
+
+
+def _query_value(parts: HttpParts, name: str) -> str | None:
+    for key, value in parts.query:
+        if key == name:
+            return value
+    return None
+
+
+def _signing_scope(parts: HttpParts) -> tuple[str, str, str] | None:
+    """(access key id, Region, signing name) from SigV4: the header, or a presigned URL."""
+    auth = parts.headers.get("authorization", "")
+    start = auth.find("Credential=")
+    if start >= 0:
+        end = auth.find(",", start)
+        credential = auth[start + 11 : end if end >= 0 else None].strip()
+    else:
+        credential = _query_value(parts, "X-Amz-Credential") or ""
+    pieces = credential.split("/")
+    if len(pieces) != 5 or pieces[4] != "aws4_request" or not all(pieces[:4]):
+        return None
+    return pieces[0], pieces[2], pieces[3]
 
 
 def _looks_read_only(operation: str) -> bool:

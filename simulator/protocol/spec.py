@@ -15,7 +15,15 @@ import botocore.loaders
 import botocore.model
 
 #: The services this kit simulates over the JSON 1.1 protocol, by botocore service name.
-JSON_SERVICES: tuple[str, ...] = ("kms", "secretsmanager", "ssm", "acm", "acm-pca")
+JSON_SERVICES: tuple[str, ...] = (
+    "kms",
+    "secretsmanager",
+    "ssm",
+    "acm",
+    "acm-pca",
+    "events",
+    "cloudtrail",
+)
 
 
 @functools.cache
@@ -36,34 +44,6 @@ def target_prefixes() -> dict[str, str]:
     for name in JSON_SERVICES:
         prefix = service_model(name).metadata["targetPrefix"]
         out[prefix] = name
-    return out
-
-
-_PREFIX_CACHE: dict[str, str | None] = {}
-
-
-def service_for_target_prefix(prefix: str) -> str | None:
-    """The service an ``X-Amz-Target`` prefix names, loading models only as far as needed
-    (a KMS-only session never parses the larger Secrets Manager or SSM models)."""
-    if prefix in _PREFIX_CACHE:
-        return _PREFIX_CACHE[prefix]
-    found = None
-    for name in JSON_SERVICES:
-        if service_model(name).metadata["targetPrefix"] == prefix:
-            found = name
-            break
-    if len(_PREFIX_CACHE) < 1024:  # unknown prefixes come from callers; keep the cache small
-        _PREFIX_CACHE[prefix] = found
-    return found
-
-
-@functools.cache
-def signing_names() -> dict[str, str]:
-    """SigV4 credential-scope service name → botocore service name."""
-    out: dict[str, str] = {}
-    for name in JSON_SERVICES:
-        meta = service_model(name).metadata
-        out[meta.get("signingName", meta["endpointPrefix"])] = name
     return out
 
 

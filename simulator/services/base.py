@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from simulator.core.accounts import CredentialStore
 from simulator.core.quotas import QuotaBook
 from simulator.protocol import registry
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from simulator.core.clock import Clock
     from simulator.core.events import EventBus
     from simulator.core.ids import IdSource
+    from simulator.core.mail import MailSystem
     from simulator.core.scheduler import Scheduler
     from simulator.core.sealing import Sealer
 
@@ -29,6 +31,8 @@ class ServiceEnv:
     vault: Sealer
     services: dict[str, Service]
     quotas: QuotaBook = field(default_factory=QuotaBook)
+    credentials: CredentialStore = field(default_factory=CredentialStore)  # IAM and STS write
+    mail: MailSystem = field(kw_only=True)  # AWS e-mail to learners (core/mail.py)
 
 
 class Service:

@@ -14,6 +14,7 @@ import inspect
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import botocore.exceptions
 import botocore.session
@@ -21,6 +22,7 @@ from botocore.awsrequest import AWSResponse
 
 from simulator.protocol import spec
 from simulator.protocol.dispatch import AwsRequest, Dispatcher
+from simulator.protocol.router import protocol_of
 
 if TYPE_CHECKING:
     import botocore.client
@@ -59,12 +61,15 @@ def new_session() -> botocore.session.Session:
 
 def attach(client: botocore.client.BaseClient, dispatcher: Dispatcher) -> None:
     service_name = client.meta.service_model.service_name
-    if service_name not in spec.JSON_SERVICES:
+    if not dispatcher.serves(service_name):
 
         def refuse(**_: Any) -> None:
             raise ServiceNotSimulatedError(service_name=service_name)
 
         client.meta.events.register_first("before-send", refuse)
+        return
+    if protocol_of(service_name) != "json":
+        client.meta.events.register_first("before-send", _wire_answer(dispatcher))
         return
 
     def answer(request: Any, **_: Any) -> AWSResponse:
@@ -90,7 +95,37 @@ def attach(client: botocore.client.BaseClient, dispatcher: Dispatcher) -> None:
     client.meta.events.register_first("before-send", answer)
 
 
-_READ_HEADERS = frozenset(("x-amz-target", "authorization", "user-agent", "content-type"))
+def _body_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body)
+    data = body.read()  # a streaming upload (file-like)
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def _wire_answer(dispatcher: Dispatcher) -> Any:
+    """The before-send handler for query, ec2, rest-json and rest-xml clients: these protocols
+    put parameters in the URI, the query string and any header, so all of them are passed."""
+
+    def answer(request: Any, **_: Any) -> AWSResponse:
+        headers = {}
+        for name, value in request.headers.items():
+            headers[name.lower()] = value.decode() if isinstance(value, bytes) else value
+        url = urlsplit(request.url)
+        target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        wire_request = AwsRequest(headers, _body_bytes(request.body), request.method, target)
+        response = dispatcher.handle(wire_request)
+        return AWSResponse(request.url, response.status, response.headers, _Body(response.body))
+
+    return answer
+
+
+_READ_HEADERS = frozenset(
+    ("x-amz-target", "authorization", "x-amz-security-token", "user-agent", "content-type")
+)
 _patch_lock = threading.Lock()
 _ORIGINAL_CREATE_CLIENT = botocore.session.Session.create_client
 _SIGNATURE = inspect.signature(_ORIGINAL_CREATE_CLIENT)

@@ -1,9 +1,10 @@
 """HTTP transport: every simulated service on one port, for the AWS CLI and any SDK.
 
-A thin adapter: read the request, hand headers (lower-cased) and body to the dispatcher, write
-its response. The service and operation come from ``X-Amz-Target``; the Region and access key
-from the SigV4 credential scope. Loopback only by default. Every response is JSON (never an
-HTML error page), and no request can take the server down.
+A thin adapter: read the request (any method), hand headers (lower-cased), the request target
+and the body to the dispatcher, write its response. The dispatcher finds the service and
+operation (``X-Amz-Target``, or the SigV4 signing name plus the protocol's routing) and the
+Region and access key from the credential scope. Loopback only by default. Errors the server
+itself raises are JSON (never an HTML page), and no request can take the server down.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "SecretsLab"
     sys_version = ""
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm on, the client's
+    # delayed ACK holds the body back ~40 ms on every keep-alive request.
+    disable_nagle_algorithm = True
     cloud: Cloud
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
@@ -48,7 +52,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         )
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+    def _dispatch(self) -> None:
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
@@ -62,17 +66,33 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
-        request = AwsRequest(headers, body, "POST", self.path, self.client_address[0])
+        request = AwsRequest(headers, body, self.command, self.path, self.client_address[0])
         self._reply(self.cloud.dispatcher.handle(request))
 
+    def _is_health_check(self) -> bool:
+        # A plain GET of "/" with no AWS signature is a person or a probe, not an SDK.
+        return (
+            self.path == "/"
+            and "Authorization" not in self.headers
+            and "X-Amz-Target" not in self.headers
+        )
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        self._dispatch()
+
+    do_PUT = do_DELETE = do_PATCH = do_POST
+
     def do_GET(self) -> None:  # noqa: N802
+        if not self._is_health_check():
+            self._dispatch()
+            return
         # A health document so a browser or curl sees what is listening (JSON, not HTML).
         self._json(
             200,
             {
                 "service": "Secrets Lab",
                 "status": "running",
-                "protocols": ["json-1.1"],
+                "protocols": ["json", "query", "ec2", "rest-json", "rest-xml"],
                 "now": self.cloud.clock.now().isoformat(),
             },
         )

@@ -72,6 +72,8 @@ def test_target_prefixes_come_from_model_metadata() -> None:
         "AmazonSSM": "ssm",
         "CertificateManager": "acm",
         "ACMPrivateCA": "acm-pca",
+        "AWSEvents": "events",
+        "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail",
     }
 
 

@@ -14,22 +14,22 @@ API_PutKeyPolicy.html, K-PKP):
   future." A statement naming the caller's account (``arn:aws:iam::<account>:root``) counts,
   because it delegates to IAM and IAM policies are not enforced yet.
 
-The evaluator answers "does this key policy allow this request" for the parts of the policy
-language KMS key policies use (principal, action and resource wildcards, and the common string,
-ARN and Bool condition operators over the request context); AWS managed keys are enforced with
-it (see ``admission.py``). Full IAM evaluation arrives with the access-control issue.
+Statements are IAM's (:class:`simulator.iam.policy.Statement`) and :func:`decide` is IAM's
+statement evaluation (``simulator/iam/evaluate.py``: principal, action and resource wildcards,
+the condition operators over the request context); AWS managed keys are enforced with it (see
+``admission.py``). Full IAM evaluation arrives with the access-control issue.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.core import quotas
+from simulator.iam import evaluate
+from simulator.iam.evaluate import Request as Request  # re-exported: admission.py
+from simulator.iam.policy import Statement as Statement
 from simulator.services.kms.errors import (
     LimitExceededException,
     MalformedPolicyDocumentException,
@@ -60,29 +60,6 @@ _IAM_PRINCIPAL = re.compile(
 )
 _SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$")
 _ACTION = re.compile(r"^(?:\*|[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+)$")
-
-
-@dataclass(frozen=True)
-class Statement:
-    effect: str  # "Allow" or "Deny"
-    principals: tuple[str, ...] | None  # None when the statement uses NotPrincipal
-    not_principals: tuple[str, ...] = ()
-    actions: tuple[str, ...] | None = None  # None: no Action element
-    not_actions: tuple[str, ...] | None = None
-    resources: tuple[str, ...] | None = None
-    not_resources: tuple[str, ...] | None = None
-    conditions: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Request:
-    """What the evaluator needs to know about a request."""
-
-    principal_arn: str
-    account: str  # the caller's account
-    action: str  # "kms:PutKeyPolicy"
-    resource: str  # the key ARN
-    context: Mapping[str, str | Sequence[str]] = field(default_factory=dict)
 
 
 # -- parsing ----------------------------------------------------------------------------
@@ -221,96 +198,13 @@ def parse(policy: str) -> list[Statement]:
 
 
 # -- evaluation -------------------------------------------------------------------------
-def _glob(pattern: str, value: str, *, fold: bool = False) -> bool:
-    if fold:
-        pattern, value = pattern.lower(), value.lower()
-    return fnmatch.fnmatchcase(value, pattern)
-
-
-def _principal_matches(pattern: str, req: Request) -> bool:
-    if pattern == "*":
-        return True
-    if pattern == req.principal_arn:
-        return True
-    # arn:aws:iam::<account>:root names the account: it delegates to IAM in that account.
-    if pattern.endswith(":root") and pattern.split(":")[4:5] == [req.account]:
-        return True
-    # A role ARN matches the sessions of that role (arn:aws:sts::<acct>:assumed-role/<name>/..).
-    m = re.match(r"^arn:aws[a-z-]*:sts::(\d{12}):assumed-role/([^/]+)/", req.principal_arn)
-    if m and pattern.startswith(f"arn:aws:iam::{m.group(1)}:role/"):
-        return pattern.rsplit("/", 1)[-1] == m.group(2)
-    return False
-
-
-def _any_value(op: str, wanted: tuple[str, ...], values: Sequence[str]) -> bool:
-    fold = "IgnoreCase" in op
-    if op.startswith(("StringLike", "StringNotLike", "ArnLike", "ArnNotLike")):
-        return any(_glob(w, v) for w in wanted for v in values)
-    if op.startswith("Bool"):
-        return any(v.lower() == w.lower() for w in wanted for v in values)
-    if fold:
-        return any(v.lower() == w.lower() for w in wanted for v in values)
-    return any(v == w for w in wanted for v in values)
-
-
-def _condition_holds(operator: str, key: str, wanted: tuple[str, ...], req: Request) -> bool:
-    qualifier, _, op = operator.rpartition(":")
-    if_exists = op.endswith("IfExists")
-    op = op.removesuffix("IfExists")
-    context = {k.lower(): v for k, v in req.context.items()}
-    if op == "Null":
-        # Null: "true" asks for the key to be absent, "false" for it to be present.
-        return all((w.lower() == "true") == (key not in context) for w in wanted)
-    if key not in context:
-        if qualifier == "ForAllValues" or if_exists:
-            return True
-        return "Not" in op
-    raw = context[key]
-    values = [raw] if isinstance(raw, str) else list(raw)
-    negated = "Not" in op
-    positive = op.replace("Not", "", 1) if negated else op
-    if qualifier == "ForAllValues":
-        result = all(_any_value(positive, wanted, [v]) for v in values)
-        return not result if negated else result
-    matched = _any_value(positive, wanted, values)
-    return not matched if negated else matched
-
-
-def _applies(stmt: Statement, req: Request) -> bool:
-    if stmt.principals is not None:
-        if not any(_principal_matches(p, req) for p in stmt.principals):
-            return False
-    elif any(_principal_matches(p, req) for p in stmt.not_principals):
-        return False
-    if stmt.actions is not None:
-        if not any(_glob(a, req.action, fold=True) for a in stmt.actions):
-            return False
-    elif stmt.not_actions is not None:
-        if any(_glob(a, req.action, fold=True) for a in stmt.not_actions):
-            return False
-    else:
-        return False  # no Action element: the statement has no effect (K-PKP)
-    if stmt.resources is not None:
-        if not any(_glob(r, req.resource) for r in stmt.resources):
-            return False
-    elif stmt.not_resources is not None:
-        if any(_glob(r, req.resource) for r in stmt.not_resources):
-            return False
-    else:
-        return False  # no Resource element: no effect either
-    return all(
-        _condition_holds(operator, key, wanted, req)
-        for operator, block in stmt.conditions.items()
-        for key, wanted in block.items()
-    )
-
-
 def decide(statements: list[Statement], req: Request) -> str:
-    """``"Allow"``, ``"Deny"`` (explicit) or ``"ImplicitDeny"`` for one request."""
-    matched = [s.effect for s in statements if _applies(s, req)]
-    if "Deny" in matched:
-        return "Deny"
-    return "Allow" if "Allow" in matched else "ImplicitDeny"
+    """``"Allow"``, ``"Deny"`` (explicit) or ``"ImplicitDeny"`` for one request.
+
+    IAM's statement evaluation (``simulator/iam/evaluate.py``), strict: a key policy statement
+    without Action or Resource has no effect (K-PKP).
+    """
+    return evaluate.decide(statements, req, strict=True)
 
 
 def check_lockout(

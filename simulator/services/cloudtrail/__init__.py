@@ -1,0 +1,1 @@
+"""AWS CloudTrail: event history (LookupEvents) over the Cloud's audit trail."""

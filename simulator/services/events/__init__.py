@@ -1,0 +1,1 @@
+"""Amazon EventBridge: the default event bus, rules, targets, PutEvents, the pattern language."""
