@@ -104,8 +104,9 @@ class Cloud:
         for name in spec.JSON_SERVICES:
             cls = _SERVICE_CLASSES.get(name) or unsimulated_service(name)
             self._services[name] = cls(env)
-        for name in ("iam", "sts"):  # global, query-protocol services
-            self._services.setdefault(name, _SERVICE_CLASSES[name](env))
+        for name, service_cls in _SERVICE_CLASSES.items():  # the other protocols' services
+            if name not in self._services:
+                self._services[name] = service_cls(env)
         self.iam.adopt_account(self.default_account)  # Administrator becomes a real IAM user
         self.dispatcher = Dispatcher(self)
         self._session: botocore.session.Session | None = None
