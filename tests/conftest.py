@@ -41,21 +41,35 @@ def http_client(cloud: Cloud, endpoint: str, service: str, region: str = "us-eas
     )
 
 
-@pytest.fixture(params=["in-process", "http"])
-def kms_any(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Any]:
-    """The same KMS API over the botocore hook and over real HTTP."""
+def both_transports(
+    request: pytest.FixtureRequest, cloud: Cloud, service: str, region: str = "us-east-1"
+) -> Iterator[Any]:
+    """Yield one client of ``service``: in-process or over real HTTP, by ``request.param``.
+
+    Service test packages build their ``<service>_any`` fixtures on this, parametrized with
+    ``params=TRANSPORTS``, so every API test runs over both transports.
+    """
     if request.param == "in-process":
-        yield cloud.client("kms", region_name="us-east-1")
+        yield cloud.client(service, region_name=region)
         return
     server = serve_in_thread(cloud, "127.0.0.1", 0)
     host, port = server.server_address[:2]
-    client = http_client(cloud, f"http://{host}:{port}", "kms")
+    client = http_client(cloud, f"http://{host}:{port}", service, region)
     try:
         yield client
     finally:
         client.close()
         server.shutdown()
         server.server_close()
+
+
+TRANSPORTS = ["in-process", "http"]
+
+
+@pytest.fixture(params=TRANSPORTS)
+def kms_any(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Any]:
+    """The same KMS API over the botocore hook and over real HTTP."""
+    yield from both_transports(request, cloud, "kms")
 
 
 def error_code(exc: pytest.ExceptionInfo[Any]) -> str:

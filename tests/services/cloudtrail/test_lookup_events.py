@@ -19,8 +19,7 @@ from botocore.exceptions import ClientError
 
 from simulator import Cloud
 from simulator.core.context import RequestContext
-from simulator.transport.http_server import serve_in_thread
-from tests.conftest import error_code, http_client
+from tests.conftest import TRANSPORTS, both_transports, error_code
 
 
 class LookupError_(Exception):
@@ -256,21 +255,10 @@ def test_trails_are_not_simulated(cloud: Cloud) -> None:
     assert excinfo.value.code == "NotSimulatedException"
 
 
-@pytest.fixture(params=["in-process", "http"])
+@pytest.fixture(params=TRANSPORTS)
 def cloudtrail_any(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Any]:
     """CloudTrail through boto3 over the botocore hook and over real HTTP."""
-    if request.param == "in-process":
-        yield cloud.client("cloudtrail")
-        return
-    server = serve_in_thread(cloud, "127.0.0.1", 0)
-    host, port = server.server_address[:2]
-    client = http_client(cloud, f"http://{host}:{port}", "cloudtrail")
-    try:
-        yield client
-    finally:
-        client.close()
-        server.shutdown()
-        server.server_close()
+    yield from both_transports(request, cloud, "cloudtrail")
 
 
 def test_boto3_lookup_events(cloud: Cloud, kms: Any, cloudtrail_any: Any) -> None:

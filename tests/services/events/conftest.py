@@ -9,8 +9,7 @@ import pytest
 
 from simulator import Cloud
 from simulator.core.events import Delivery, TargetDeliveryError
-from simulator.transport.http_server import serve_in_thread
-from tests.conftest import http_client
+from tests.conftest import TRANSPORTS, both_transports
 
 
 @pytest.fixture
@@ -18,21 +17,10 @@ def events(cloud: Cloud) -> Any:
     return cloud.client("events", region_name="us-east-1")
 
 
-@pytest.fixture(params=["in-process", "http"])
+@pytest.fixture(params=TRANSPORTS)
 def events_any(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Any]:
     """The same EventBridge API over the botocore hook and over real HTTP."""
-    if request.param == "in-process":
-        yield cloud.client("events", region_name="us-east-1")
-        return
-    server = serve_in_thread(cloud, "127.0.0.1", 0)
-    host, port = server.server_address[:2]
-    client = http_client(cloud, f"http://{host}:{port}", "events")
-    try:
-        yield client
-    finally:
-        client.close()
-        server.shutdown()
-        server.server_close()
+    yield from both_transports(request, cloud, "events")
 
 
 class Recorder:
