@@ -24,6 +24,7 @@ from simulator.core.accounts import Account, AuthResult, CredentialStore
 from simulator.core.audit import Trail
 from simulator.core.clock import SEEDED_EPOCH, Clock, wall_clock_now
 from simulator.core.context import Principal
+from simulator.core.dns import Resolver
 from simulator.core.events import EventBus
 from simulator.core.ids import IdSource
 from simulator.core.mail import MailSystem
@@ -31,11 +32,15 @@ from simulator.core.scheduler import Scheduler
 from simulator.core.sealing import Sealer
 from simulator.protocol import spec
 from simulator.protocol.dispatch import Dispatcher
+from simulator.services.awslambda.service import LambdaService
 from simulator.services.base import Service, ServiceEnv
 from simulator.services.cloudtrail.service import CloudTrailService
+from simulator.services.ec2.service import Ec2Service
 from simulator.services.events.service import EventsService
 from simulator.services.iam.service import IamService
 from simulator.services.kms.service import KmsService
+from simulator.services.route53.service import Route53Service
+from simulator.services.sns.service import SnsService
 from simulator.services.sts.service import StsService
 from simulator.services.unsimulated import unsimulated_service
 from simulator.transport import botocore_hook
@@ -51,6 +56,10 @@ _SERVICE_CLASSES: dict[str, type[Service]] = {
     "cloudtrail": CloudTrailService,
     "iam": IamService,
     "sts": StsService,
+    "lambda": LambdaService,
+    "ec2": Ec2Service,
+    "sns": SnsService,
+    "route53": Route53Service,
 }
 
 
@@ -109,6 +118,7 @@ class Cloud:
                 self._services[name] = service_cls(env)
         self.iam.adopt_account(self.default_account)  # Administrator becomes a real IAM user
         self.dispatcher = Dispatcher(self)
+        self.lambda_functions.cloud = self  # handlers' boto3 clients reach this Cloud
         self._session: botocore.session.Session | None = None
 
     def __repr__(self) -> str:
@@ -186,6 +196,20 @@ class Cloud:
     def kms(self) -> KmsService:
         svc = self._services["kms"]
         assert isinstance(svc, KmsService)
+        return svc
+
+    @property
+    def dns(self) -> Resolver:
+        """DNS answers from public Route 53 zones, then ``cloud.dns.external`` (core/dns.py)."""
+        svc = self._services["route53"]
+        assert isinstance(svc, Route53Service)
+        return svc.resolver
+
+    @property
+    def lambda_functions(self) -> LambdaService:
+        """Lambda, with the notebook helpers ``register(...)``, ``logs(name)``, ``allow_code``."""
+        svc = self._services["lambda"]
+        assert isinstance(svc, LambdaService)
         return svc
 
     # -- clients --------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""AWS Lambda (minimal): Python functions from zips, run in-process; see service.py."""

@@ -1,0 +1,1 @@
+"""Amazon EC2 (a minimal slice): Regions, Availability Zones, VPCs, subnets, tags, images."""

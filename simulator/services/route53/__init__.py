@@ -1,0 +1,1 @@
+"""Amazon Route 53 (minimal): public hosted zones, record sets, changes."""

@@ -1,0 +1,1 @@
+"""Amazon SNS (minimal): topics, e-mail and Lambda subscriptions, Publish."""
