@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 
 from simulator import Cloud
-from simulator.transport.http_server import serve_in_thread
-from tests.conftest import http_client
+from tests.conftest import TRANSPORTS, both_transports
 
 TRUST = json.dumps(
     {
@@ -36,20 +35,9 @@ def make_zip(source: str, name: str = "lambda_function.py") -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(params=["in-process", "http"])
+@pytest.fixture(params=TRANSPORTS)
 def lam(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Any]:
-    if request.param == "in-process":
-        yield cloud.client("lambda")
-        return
-    server = serve_in_thread(cloud, "127.0.0.1", 0)
-    host, port = server.server_address[:2]
-    client = http_client(cloud, f"http://{host}:{port}", "lambda")
-    try:
-        yield client
-    finally:
-        client.close()
-        server.shutdown()
-        server.server_close()
+    yield from both_transports(request, cloud, "lambda", "us-east-1")
 
 
 @pytest.fixture

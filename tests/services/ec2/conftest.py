@@ -8,21 +8,9 @@ from typing import Any
 import pytest
 
 from simulator import Cloud
-from simulator.transport.http_server import serve_in_thread
-from tests.conftest import http_client
+from tests.conftest import TRANSPORTS, both_transports
 
 
-@pytest.fixture(params=["in-process", "http"])
+@pytest.fixture(params=TRANSPORTS)
 def ec2(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Any]:
-    if request.param == "in-process":
-        yield cloud.client("ec2", region_name="us-east-1")
-        return
-    server = serve_in_thread(cloud, "127.0.0.1", 0)
-    host, port = server.server_address[:2]
-    client = http_client(cloud, f"http://{host}:{port}", "ec2")
-    try:
-        yield client
-    finally:
-        client.close()
-        server.shutdown()
-        server.server_close()
+    yield from both_transports(request, cloud, "ec2", "us-east-1")

@@ -8,8 +8,7 @@ from typing import Any
 import pytest
 
 from simulator import Cloud
-from simulator.transport.http_server import serve_in_thread
-from tests.conftest import http_client
+from tests.conftest import TRANSPORTS, both_transports
 
 
 @pytest.fixture
@@ -17,21 +16,10 @@ def route53(cloud: Cloud) -> Any:
     return cloud.client("route53")
 
 
-@pytest.fixture(params=["in-process", "http"])
+@pytest.fixture(params=TRANSPORTS)
 def route53_any(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Any]:
     """The same Route 53 API over the botocore hook and over real HTTP."""
-    if request.param == "in-process":
-        yield cloud.client("route53", region_name="eu-west-1")  # global: any Region works
-        return
-    server = serve_in_thread(cloud, "127.0.0.1", 0)
-    host, port = server.server_address[:2]
-    client = http_client(cloud, f"http://{host}:{port}", "route53")
-    try:
-        yield client
-    finally:
-        client.close()
-        server.shutdown()
-        server.server_close()
+    yield from both_transports(request, cloud, "route53", "eu-west-1")
 
 
 def rrset(name: str, rtype: str, *values: str, ttl: int = 300) -> dict[str, Any]:
