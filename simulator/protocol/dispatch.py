@@ -129,13 +129,13 @@ class Dispatcher:
             service_name = self._learn_prefix(prefix)
         if not service_name or not op_name:
             return _error(request_id, self._unknown_target(request, target))
-        model = spec.service_model(service_name)
-        try:
-            model.operation_model(op_name)
-        except Exception:
-            return _error(
-                request_id, errors.UnknownOperationException(f"Unknown operation {target}")
-            )
+        if (service_name, op_name) not in self._operations:
+            try:
+                spec.service_model(service_name).operation_model(op_name)
+            except Exception:
+                return _error(
+                    request_id, errors.UnknownOperationException(f"Unknown operation {target}")
+                )
 
         scope = _credential_scope(request.headers.get("authorization", ""))
         if scope is None:
