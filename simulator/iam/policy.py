@@ -53,8 +53,8 @@ NO_ACTIONS = "Policy statement must contain actions."
 NO_RESOURCES = "Policy statement must contain resources."
 MISSING_PRINCIPAL = "Missing required field Principal"  # [U] wording for trust policies
 
-_TOP_LEVEL = frozenset({"Version", "Id", "Statement"})
-_STATEMENT_KEYS = frozenset(
+TOP_LEVEL_KEYS = frozenset({"Version", "Id", "Statement"})
+STATEMENT_KEYS = frozenset(
     {
         "Sid",
         "Effect",
@@ -68,12 +68,12 @@ _STATEMENT_KEYS = frozenset(
     }
 )
 _SID = re.compile(r"^[0-9A-Za-z]*$")
-_ACCOUNT = re.compile(r"^\d{12}$")
-_IAM_PRINCIPAL = re.compile(
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+IAM_PRINCIPAL_ARN = re.compile(
     r"^arn:aws[a-z-]*:(?:iam::(\d{12}):(?:root|user/.+|role/.+|federated-user/.+)"
     r"|sts::(\d{12}):(?:assumed-role/[^/]+/.+|federated-user/.+))$"
 )
-_SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$")
+SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$")
 _VENDOR = re.compile(r"^[a-zA-Z0-9-]+$")
 
 # Condition operators IAM accepts (reference_policies_elements_condition_operators.html),
@@ -206,10 +206,10 @@ def _principals(value: Any, kind: PolicyKind, lookup: PrincipalLookup | None) ->
                 if v == "*":
                     out.append(v)
                     continue
-                if _ACCOUNT.match(v):
+                if ACCOUNT_ID.match(v):
                     out.append(f"arn:aws:iam::{v}:root")
                     continue
-                if not _IAM_PRINCIPAL.match(v):
+                if not IAM_PRINCIPAL_ARN.match(v):
                     raise bad
                 # A named user or role that does not exist is refused when the policy is
                 # stored (terraform-provider-aws #8905); accounts outside this Cloud pass.
@@ -217,7 +217,7 @@ def _principals(value: Any, kind: PolicyKind, lookup: PrincipalLookup | None) ->
                     raise bad
                 out.append(v)
             elif principal_kind == "Service":
-                if not _SERVICE_PRINCIPAL.match(v):
+                if not SERVICE_PRINCIPAL.match(v):
                     raise bad
                 out.append(v)
             elif principal_kind in ("Federated", "CanonicalUser"):
@@ -254,7 +254,7 @@ def _conditions(value: Any) -> dict[str, dict[str, tuple[str, ...]]]:
 def _statement(raw: Any, kind: PolicyKind, lookup: PrincipalLookup | None) -> Statement:
     if not isinstance(raw, dict):
         raise PolicyError(SYNTAX)
-    unknown = set(raw) - _STATEMENT_KEYS
+    unknown = set(raw) - STATEMENT_KEYS
     if unknown:
         raise PolicyError(SYNTAX)  # [U] IAM names no field for an unknown element
     sid = raw.get("Sid")
@@ -315,7 +315,7 @@ def parse(
         raise PolicyError(INVALID_JSON) from None
     if not isinstance(doc, dict):
         raise PolicyError(INVALID_JSON)
-    if set(doc) - _TOP_LEVEL:
+    if set(doc) - TOP_LEVEL_KEYS:
         raise PolicyError(SYNTAX)
     version = doc.get("Version")
     if version is not None and version not in VERSIONS:

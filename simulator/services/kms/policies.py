@@ -29,6 +29,13 @@ from typing import Any
 from simulator.core import quotas
 from simulator.iam import evaluate
 from simulator.iam.evaluate import Request as Request  # re-exported: admission.py
+from simulator.iam.policy import (
+    ACCOUNT_ID,
+    IAM_PRINCIPAL_ARN,
+    SERVICE_PRINCIPAL,
+    STATEMENT_KEYS,
+    TOP_LEVEL_KEYS,
+)
 from simulator.iam.policy import Statement as Statement
 from simulator.services.kms.errors import (
     LimitExceededException,
@@ -40,25 +47,8 @@ LOCKOUT_MESSAGE = "The new key policy will not allow you to update the key polic
 NO_PRINCIPAL = "Policy contains a statement with no principal."
 BAD_PRINCIPAL = "Policy contains a statement with one or more invalid principals."
 
-_TOP_LEVEL = {"Version", "Id", "Statement"}
-_STATEMENT_KEYS = {
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-}
+# The policy grammar's element names and principal forms are IAM's (simulator/iam/policy.py).
 _VERSIONS = {"2012-10-17", "2008-10-17"}
-_ACCOUNT = re.compile(r"^\d{12}$")
-_IAM_PRINCIPAL = re.compile(
-    r"^arn:aws[a-z-]*:(?:iam::\d{12}:(?:root|user/.+|role/.+|federated-user/.+)"
-    r"|sts::\d{12}:(?:assumed-role/[^/]+/.+|federated-user/.+))$"
-)
-_SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$")
 _ACTION = re.compile(r"^(?:\*|[a-zA-Z0-9-]+:[a-zA-Z0-9*?]+)$")
 
 
@@ -95,13 +85,13 @@ def _principals(value: Any) -> tuple[str, ...]:
             raise MalformedPolicyDocumentException(BAD_PRINCIPAL)
         for v in items:
             ok = (
-                (kind == "AWS" and (v == "*" or _ACCOUNT.match(v) or _IAM_PRINCIPAL.match(v)))
-                or (kind == "Service" and _SERVICE_PRINCIPAL.match(v))
+                (kind == "AWS" and (v == "*" or ACCOUNT_ID.match(v) or IAM_PRINCIPAL_ARN.match(v)))
+                or (kind == "Service" and SERVICE_PRINCIPAL.match(v))
                 or (kind in ("Federated", "CanonicalUser") and bool(v))
             )
             if not ok:
                 raise MalformedPolicyDocumentException(BAD_PRINCIPAL)
-            out.append(f"arn:aws:iam::{v}:root" if kind == "AWS" and _ACCOUNT.match(v) else v)
+            out.append(f"arn:aws:iam::{v}:root" if kind == "AWS" and ACCOUNT_ID.match(v) else v)
     return tuple(out)
 
 
@@ -128,7 +118,7 @@ def _conditions(value: Any) -> dict[str, dict[str, tuple[str, ...]]]:
 def _statement(raw: Any) -> Statement:
     if not isinstance(raw, dict):
         raise MalformedPolicyDocumentException("Policy contains a statement that is not an object.")
-    unknown = set(raw) - _STATEMENT_KEYS
+    unknown = set(raw) - STATEMENT_KEYS
     if unknown:
         raise MalformedPolicyDocumentException(
             f"Policy contains a statement with an unknown element: {sorted(unknown)[0]}"
@@ -180,7 +170,7 @@ def parse(policy: str) -> list[Statement]:
         ) from None
     if not isinstance(doc, dict):
         raise MalformedPolicyDocumentException("The key policy must be a JSON object.")
-    unknown = set(doc) - _TOP_LEVEL
+    unknown = set(doc) - TOP_LEVEL_KEYS
     if unknown:
         raise MalformedPolicyDocumentException(
             f"The key policy contains an unknown element: {sorted(unknown)[0]}"
