@@ -117,6 +117,8 @@ def test_trust_policy_may_name_accounts_outside_this_cloud(iam: Any) -> None:
     iam.create_role(
         RoleName="y", AssumeRolePolicyDocument=trust({"AWS": "arn:aws:iam::999988887777:role/any"})
     )
+    names = {r["RoleName"] for r in iam.list_roles()["Roles"]}
+    assert {"x", "y"} <= names
 
 
 def test_trust_policy_size_quota(iam: Any, cloud: Cloud) -> None:

@@ -40,7 +40,10 @@ def test_trust_naming_the_user_is_enough_in_the_same_account(
     key = user_with_key(iam, "alice")  # no identity policies at all
     user_arn = iam.get_user(UserName="alice")["User"]["Arn"]
     role = make_role(iam, cloud, "Direct", {"AWS": user_arn})
-    assume(connect("sts", key), role["Arn"], "s1")
+    creds, user = assume(connect("sts", key), role["Arn"], "s1")
+    acct = cloud.default_account.account_id
+    assert user["Arn"] == f"arn:aws:sts::{acct}:assumed-role/Direct/s1"
+    assert creds["AccessKeyId"].startswith("ASIA")
 
 
 def test_trust_naming_the_account_needs_an_identity_policy(
