@@ -338,7 +338,7 @@ class KmsService(
                 hook(self, key, due)
         self.env.trail.append(service_event("DeleteKey", due, key, self.env.ids.uuid()))
         # KMS announces the deletion on EventBridge's default bus (detail-type from the KMS
-        # developer guide, "Monitoring with Amazon EventBridge").
+        # developer guide, https://docs.aws.amazon.com/kms/latest/developerguide/kms-events.html).
         self.env.events.publish(
             source="aws.kms",
             detail_type="KMS CMK Deletion",
