@@ -118,6 +118,7 @@ class Cloud:
                 self._services[name] = service_cls(env)
         self.iam.adopt_account(self.default_account)  # Administrator becomes a real IAM user
         self.dispatcher = Dispatcher(self)
+        env.call_on_behalf = self.dispatcher.call_on_behalf
         self.lambda_functions.cloud = self  # handlers' boto3 clients reach this Cloud
         self._session: botocore.session.Session | None = None
 
@@ -225,15 +226,18 @@ class Cloud:
         account_id: str | None = None,
         **kwargs: Any,
     ) -> botocore.client.BaseClient:
-        """A genuine botocore client whose requests this Cloud answers in-process."""
+        """A genuine botocore client whose requests this Cloud answers in-process.
+
+        It signs with the account administrator's keys unless ``aws_access_key_id`` (and its
+        secret, and a session token for temporary credentials) are given in ``kwargs``.
+        """
         region = region_name or self.default_region
         if region not in self.regions:
             raise ValueError(f"unknown Region {region!r}; see cloud.regions")
         if account_id is not None and account_id not in self.accounts:
             raise ValueError(f"no account {account_id!r} in this Cloud; use cloud.create_account")
-        client = self.botocore_session().create_client(
-            service_name, region_name=region, **self.credentials(account_id), **kwargs
-        )
+        signing = {**self.credentials(account_id), **kwargs}
+        client = self.botocore_session().create_client(service_name, region_name=region, **signing)
         botocore_hook.attach(client, self.dispatcher)
         return client
 

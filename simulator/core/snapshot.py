@@ -117,6 +117,7 @@ def save(cloud: Cloud, path: Path, passphrase: str | None) -> Path:
         "events": cloud.events.dump(),
         "trail": cloud.trail.dump(),
         "mail": cloud.mail.dump(),
+        "certificate_usage": cloud._env.certificate_usage.dump(),
     }
     payload = json.dumps(document, separators=(",", ":"), sort_keys=False).encode()
     if passphrase is None:
@@ -181,4 +182,5 @@ def load(cls: type[Cloud], path: Path, passphrase: str | None) -> Cloud:
     cloud.events.restore(document["events"])
     cloud.trail.restore(document["trail"])
     cloud.mail.restore(document.get("mail", {}))
+    cloud._env.certificate_usage.restore(document.get("certificate_usage", {}))
     return cloud

@@ -13,6 +13,7 @@ and never escapes to the caller's kernel or server.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -49,6 +50,7 @@ class _OpEntry:
     read_only: bool
     admit: Any = None  # the service's pre-handler check (throttling, ...), if it has one
     succeeded: Any = None  # the service's post-success hook (usage tracking), if it has one
+    resources: Any = None  # the service's CloudTrail ``resources`` for a call, if it names any
 
     @classmethod
     def build(cls, cloud: Cloud, service_name: str, operation: str) -> _OpEntry:
@@ -64,6 +66,7 @@ class _OpEntry:
             read_only,
             getattr(service, "admit", None),
             getattr(service, "succeeded", None),
+            getattr(service, "trail_resources", None),
         )
 
 
@@ -314,6 +317,53 @@ class Dispatcher:
         self._audit(ctx, entry, params, result, failure)
         return response
 
+    # -- one AWS service calling another for a caller -----------------------------------------
+    def call_on_behalf(
+        self,
+        caller: RequestContext,
+        invoked_by: str,
+        service: str,
+        operation: str,
+        params: dict[str, Any],
+        *,
+        region: str | None = None,
+    ) -> Any:
+        """Run ``operation`` of ``service`` as ``caller``'s principal, through ``invoked_by``.
+
+        This is how an integrated service uses another for the learner (Secrets Manager asking
+        KMS for a data key, say): the call is validated, authorized and audited like any other,
+        and its CloudTrail record names the caller in ``userIdentity`` with ``invokedBy``,
+        ``sourceIPAddress`` and ``userAgent`` set to the service principal (CloudTrail user
+        guide, "CloudTrail userIdentity element"). ``params`` are decoded Python values; the
+        handler's result comes back as is and an AWSError propagates to the calling service.
+        """
+        with self._lock:
+            ctx = RequestContext(
+                service=service,
+                operation=operation,
+                account_id=caller.account_id,
+                region=region or caller.region,
+                principal=dataclasses.replace(caller.principal, invoked_by=invoked_by),
+                request_id=self._cloud.ids.uuid(),
+                now=self._cloud.clock.now(),
+                source_ip=invoked_by,
+                user_agent=invoked_by,
+                event_id=self._cloud.ids.uuid(),
+            )
+            entry = self._entry(ctx)
+            result: Any = None
+            failure: errors.AWSError | None = None
+            try:
+                result = self._run(ctx, entry, params)
+                if entry.succeeded is not None:
+                    entry.succeeded(ctx, result)
+                return result
+            except errors.AWSError as exc:
+                failure = exc
+                raise
+            finally:
+                self._audit(ctx, entry, params, result, failure)
+
     def _event_time(self, now: Any) -> str:
         # The virtual clock rarely moves between calls; format each instant once.
         if now != self._time_key:
@@ -357,6 +407,10 @@ class Dispatcher:
             record["errorMessage"] = failure.message
         elif not read_only and isinstance(result, dict):
             record["responseElements"] = redact(entry.model.output_shape, result)
+        if entry.resources is not None:
+            resources = entry.resources(ctx, params, result)
+            if resources:
+                record["resources"] = resources
         self._cloud.trail.append(record)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from simulator.core.accounts import CredentialStore
+from simulator.core.certificates import CertificateUsage
 from simulator.core.quotas import QuotaBook
 from simulator.protocol import registry
 
@@ -33,6 +35,11 @@ class ServiceEnv:
     quotas: QuotaBook = field(default_factory=QuotaBook)
     credentials: CredentialStore = field(default_factory=CredentialStore)  # IAM and STS write
     mail: MailSystem = field(kw_only=True)  # AWS e-mail to learners (core/mail.py)
+    # ACM certificate <-> integrated resources (ELBv2 listeners); ACM's InUseBy reads it
+    certificate_usage: CertificateUsage = field(default_factory=CertificateUsage, kw_only=True)
+    # Dispatcher.call_on_behalf (set by the Cloud): one service calling another for a caller,
+    # audited with invokedBy (e.g. Secrets Manager -> KMS)
+    call_on_behalf: Callable[..., Any] | None = field(default=None, kw_only=True)
 
 
 class Service:

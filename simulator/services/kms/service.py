@@ -132,6 +132,7 @@ class KmsService(
         self._regions: dict[str, RegionState] = {}
         self._aead: dict[str, AESGCM] = {}  # unsealed material, never persisted or shown
         self.finder = KeyFinder(self.state)
+        self._trail_cache: dict[str, dict[str, str]] = {}  # key ARN -> CloudTrail resource
         env.scheduler.register("kms.delete_key", self._delete_key_job)
         # Each operation mixin may register its own scheduled-job kinds.
         for klass in type(self).__mro__:

@@ -1,5 +1,10 @@
 """KMS key usage tracking: GetKeyLastUsage.
 
+``trail_resources`` names the KMS keys a call used in its CloudTrail record's ``resources``
+(``{"accountId", "type": "AWS::KMS::Key", "ARN"}``, as the records in the KMS developer guide's
+"Logging AWS KMS API calls with AWS CloudTrail" examples show), failed calls included when the
+key exists.
+
 After every successful cryptographic operation the dispatcher calls :meth:`UsageOps.succeeded`,
 which records the operation, the time, the CloudTrail event id and the request id on each key
 the operation used (both keys of a ReEncrypt). The operations tracked are the model's
@@ -13,6 +18,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from simulator.core.context import RequestContext
+from simulator.core.errors import AWSError
 from simulator.protocol import spec
 from simulator.protocol.registry import operation
 from simulator.services.kms.annotations import key_resource
@@ -33,6 +39,7 @@ class UsageOps:
     """Mixin for :class:`KmsService`."""
 
     finder: KeyFinder
+    _trail_cache: dict[str, dict[str, str]]
 
     def state(self, account: str, region: str) -> RegionState:
         raise NotImplementedError
@@ -47,6 +54,46 @@ class UsageOps:
                 key = self._key_by_arn(ctx, arn)
                 if key is not None:
                     key.last_usage = used
+
+    _RESULT_KEYS = ("KeyId", "SourceKeyId")
+    _PARAM_KEYS = ("KeyId", "TargetKeyId", "DestinationKeyId", "SourceKeyId")
+
+    def trail_resources(
+        self, ctx: RequestContext, params: dict[str, Any], result: Any
+    ) -> list[dict[str, str]] | None:
+        """The keys this call used, for its CloudTrail record (None: it named no key)."""
+        found: list[str] = []
+        if isinstance(result, dict):
+            meta = result.get("KeyMetadata")
+            if isinstance(meta, dict) and isinstance(meta.get("Arn"), str):
+                found.append(meta["Arn"])
+            for member in self._RESULT_KEYS:
+                value = result.get(member)
+                if isinstance(value, str) and value.startswith("arn:") and value not in found:
+                    found.append(value)
+        if not found:
+            for member in self._PARAM_KEYS:
+                ref = params.get(member)
+                if isinstance(ref, str) and ref:
+                    try:
+                        arn = self.finder.find(ctx, ref).arn
+                    except AWSError:
+                        continue
+                    if arn not in found:
+                        found.append(arn)
+        if not found:
+            return None
+        return [self._trail_resource(arn) for arn in found]
+
+    def _trail_resource(self, arn: str) -> dict[str, str]:
+        entry = self._trail_cache.get(arn)
+        if entry is None:
+            entry = self._trail_cache[arn] = {
+                "accountId": arn.split(":", 5)[4],
+                "type": "AWS::KMS::Key",
+                "ARN": arn,
+            }
+        return dict(entry)
 
     def _key_by_arn(self, ctx: RequestContext, arn: str) -> Key | None:
         parts = arn.split(":", 5)

@@ -11,7 +11,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from simulator.core.context import Principal, PrincipalType
+from simulator.core.context import Principal, PrincipalType, SessionContext
 
 
 class SessionKind(StrEnum):
@@ -48,4 +48,20 @@ class Session:
             principal_id=self.principal_id,
             user_name=self.user_name,
             access_key_id=self.access_key_id,
+            session=self.context(),
         )
+
+    def context(self) -> SessionContext:
+        """How CloudTrail describes calls signed with these credentials."""
+        created = self.issued.strftime("%Y-%m-%dT%H:%M:%SZ")
+        if self.kind is SessionKind.ASSUMED_ROLE and self.role_arn:
+            return SessionContext(
+                created,
+                issuer_type="Role",
+                issuer_principal_id=self.principal_id.partition(":")[0],
+                issuer_arn=self.role_arn,
+                issuer_account_id=self.account_id,
+                issuer_user_name=self.role_arn.rsplit("/", 1)[-1],
+                source_identity=self.source_identity,
+            )
+        return SessionContext(created, source_identity=self.source_identity)
