@@ -4,8 +4,12 @@ Integrated services (ELBv2 listeners today; CloudFront, API Gateway... later) ca
 :meth:`CertificateUsage.attach` when a resource starts using a certificate and
 :meth:`CertificateUsage.detach` when it stops. ACM reads :meth:`CertificateUsage.in_use_by` for
 ``CertificateDetail.InUseBy`` and refuses ``DeleteCertificate`` with ``ResourceInUseException``
-while the list is not empty (A-API DeleteCertificate). A resource that uses one certificate
-twice (say, as a listener's default and in its certificate list) is counted once.
+while the list is not empty (A-API DeleteCertificate).
+
+The resource ACM names is the one a learner recognises in the console's "Associated resources":
+for Elastic Load Balancing that is the load balancer's ARN, not the listener's. One load
+balancer may use a certificate through several listeners, so uses are counted: the load
+balancer leaves InUseBy only when its last use of the certificate is detached.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ CertificateLookup = Callable[[str, str, str], CertificateInfo | None]
 
 
 class CertificateUsage:
-    """certificate ARN -> the ARNs of the resources using it, in attach order."""
+    """certificate ARN -> {resource ARN: number of uses}, resources in first-attach order."""
 
     def __init__(self) -> None:
-        self._users: dict[str, list[str]] = {}
+        self._users: dict[str, dict[str, int]] = {}
         self._lookup: CertificateLookup | None = None
 
     def __repr__(self) -> str:
@@ -58,25 +62,34 @@ class CertificateUsage:
 
     # -- the integrated services' side --------------------------------------------------------
     def attach(self, certificate_arn: str, resource_arn: str) -> None:
-        users = self._users.setdefault(certificate_arn, [])
-        if resource_arn not in users:
-            users.append(resource_arn)
+        """One more use of the certificate by the resource."""
+        users = self._users.setdefault(certificate_arn, {})
+        users[resource_arn] = users.get(resource_arn, 0) + 1
 
     def detach(self, certificate_arn: str, resource_arn: str) -> None:
+        """One use fewer; the resource leaves InUseBy with its last use."""
         users = self._users.get(certificate_arn)
-        if users and resource_arn in users:
-            users.remove(resource_arn)
-            if not users:
-                del self._users[certificate_arn]
+        if not users or resource_arn not in users:
+            return
+        users[resource_arn] -= 1
+        if users[resource_arn] <= 0:
+            del users[resource_arn]
+        if not users:
+            del self._users[certificate_arn]
 
     def detach_resource(self, resource_arn: str) -> None:
         """A resource went away: it uses no certificate any more."""
         for cert in [c for c, users in self._users.items() if resource_arn in users]:
-            self.detach(cert, resource_arn)
+            users = self._users[cert]
+            del users[resource_arn]
+            if not users:
+                del self._users[cert]
 
     # -- snapshots -----------------------------------------------------------------------------
     def dump(self) -> dict[str, Any]:
-        return {cert: list(users) for cert, users in self._users.items()}
+        return {cert: dict(users) for cert, users in self._users.items()}
 
     def restore(self, data: dict[str, Any]) -> None:
-        self._users = {str(cert): [str(u) for u in users] for cert, users in data.items()}
+        self._users = {
+            str(cert): {str(u): int(n) for u, n in users.items()} for cert, users in data.items()
+        }
