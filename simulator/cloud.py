@@ -32,6 +32,7 @@ from simulator.core.scheduler import Scheduler
 from simulator.core.sealing import Sealer
 from simulator.protocol import spec
 from simulator.protocol.dispatch import Dispatcher
+from simulator.services.acm.service import AcmService
 from simulator.services.awslambda.service import LambdaService
 from simulator.services.base import Service, ServiceEnv
 from simulator.services.cloudtrail.service import CloudTrailService
@@ -60,6 +61,7 @@ _SERVICE_CLASSES: dict[str, type[Service]] = {
     "ec2": Ec2Service,
     "sns": SnsService,
     "route53": Route53Service,
+    "acm": AcmService,
 }
 
 

@@ -1,0 +1,1 @@
+"""AWS Certificate Manager (ACM)."""
