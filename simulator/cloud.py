@@ -37,6 +37,7 @@ from simulator.services.awslambda.service import LambdaService
 from simulator.services.base import Service, ServiceEnv
 from simulator.services.cloudtrail.service import CloudTrailService
 from simulator.services.ec2.service import Ec2Service
+from simulator.services.elbv2.service import Elbv2Service
 from simulator.services.events.service import EventsService
 from simulator.services.iam.service import IamService
 from simulator.services.kms.service import KmsService
@@ -62,6 +63,7 @@ _SERVICE_CLASSES: dict[str, type[Service]] = {
     "sns": SnsService,
     "route53": Route53Service,
     "acm": AcmService,
+    "elbv2": Elbv2Service,
 }
 
 
