@@ -342,7 +342,19 @@ def test_the_whole_world_survives_a_snapshot(cloud: Cloud, tmp_path: Any) -> Non
         # The restored world still enforces what it learned: the certificate is in use.
         with pytest.raises(ClientError) as refused:
             boto3.client("acm", region_name=REGION).delete_certificate(CertificateArn=found["cert"])
+        # ... and still runs it: the function's code, the rule, the topic and its subscriber.
+        lam = boto3.client("lambda", region_name=REGION, config=quiet)
+        out = lam.invoke(FunctionName="greeter", Payload=b'{"name": "Grace"}')
+        assert json.loads(out["Payload"].read())["greeting"] == "hello Grace"
+        events = boto3.client("events", region_name=REGION, config=quiet)
+        detail = json.dumps({"order": 43, "total": 5})
+        entry = {"Source": "shop.orders", "DetailType": "Order Placed", "Detail": detail}
+        assert events.put_events(Entries=[entry])["FailedEntryCount"] == 0
     assert refused.value.response["Error"]["Code"] == "ResourceInUseException"
+    inbox = restored.mail.inbox(MAIL)
+    assert len(inbox) == len(cloud.mail.inbox(MAIL)) + 1  # the old mail, and one new
+    event, _ = json.JSONDecoder().raw_decode(inbox[-1].body)
+    assert event["detail"] == {"order": 43, "total": 5}
     assert after == before
     text = (tmp_path / "world.json").read_text()
     assert "PRIVATE KEY" not in text
