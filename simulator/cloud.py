@@ -124,7 +124,14 @@ class Cloud:
         self.dispatcher = Dispatcher(self)
         env.call_on_behalf = self.dispatcher.call_on_behalf
         self.lambda_functions.cloud = self  # handlers' boto3 clients reach this Cloud
+        self._wire_sns_to_lambda()
         self._session: botocore.session.Session | None = None
+
+    def _wire_sns_to_lambda(self) -> None:
+        """SNS invokes subscribed functions asynchronously through Lambda (Event invocations)."""
+        sns, functions = self._services.get("sns"), self._services.get("lambda")
+        if isinstance(sns, SnsService) and isinstance(functions, LambdaService):
+            sns.register_lambda(lambda d: functions.invoke_async(d.function_arn, d.event))
 
     def __repr__(self) -> str:
         return (

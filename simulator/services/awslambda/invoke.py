@@ -257,18 +257,25 @@ class InvokeOps(LambdaCore):
     # -- EventBridge targets ------------------------------------------------------------
     def deliver(self, delivery: Delivery) -> None:
         """An EventBridge rule invokes a function asynchronously (InvocationType Event)."""
-        parts = delivery.target_arn.split(":")
+        self.invoke_async(delivery.target_arn, delivery.payload)
+
+    def invoke_async(self, function_arn: str, payload: Any) -> None:
+        """Another service (EventBridge, SNS) invokes a function with InvocationType Event.
+
+        Raises TargetDeliveryError when the function cannot be run; an asynchronous invocation
+        is a successful delivery even when the function fails: its error is in the function's
+        log, as on Lambda.
+        """
+        parts = function_arn.split(":")
         if len(parts) < 7 or parts[5] != "function":
-            raise TargetDeliveryError(f"{delivery.target_arn} is not a Lambda function ARN")
+            raise TargetDeliveryError(f"{function_arn} is not a Lambda function ARN")
         region, account, name = parts[3], parts[4], parts[6]
         fn = self.state(account, region).functions.get(name)
         if fn is None:
-            raise TargetDeliveryError(f"Function not found: {delivery.target_arn}")
+            raise TargetDeliveryError(f"Function not found: {function_arn}")
         if not fn.registered and not self.allow_code:
             raise TargetDeliveryError(CODE_DISABLED)
-        # An asynchronous invocation is a successful delivery even when the function fails:
-        # its error is in the function's log, as on Lambda.
-        self.execute(fn, delivery.payload, account, region)
+        self.execute(fn, payload, account, region)
 
     def check_role(self, role_arn: str) -> None:
         """The role must exist in this Cloud and trust lambda.amazonaws.com."""

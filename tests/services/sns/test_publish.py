@@ -95,7 +95,7 @@ def test_message_structure_json_picks_the_protocol_entry(cloud: Cloud, sns: Any)
     )
 
 
-def test_lambda_deliveries_fail_without_a_lambda_handler(cloud: Cloud, sns: Any) -> None:
+def test_lambda_delivery_to_a_missing_function_fails(cloud: Cloud, sns: Any) -> None:
     arn = sns.create_topic(Name="alerts")["TopicArn"]
     sub = sns.subscribe(TopicArn=arn, Protocol="lambda", Endpoint=FUNCTION)["SubscriptionArn"]
     message_id = sns.publish(TopicArn=arn, Message="hello")["MessageId"]
@@ -103,7 +103,45 @@ def test_lambda_deliveries_fail_without_a_lambda_handler(cloud: Cloud, sns: Any)
     assert record.status is DeliveryStatus.FAILED
     assert record.subscription_arn == sub
     assert record.message_id == message_id
-    assert "no Lambda handler is registered" in (record.reason or "")
+    assert record.reason == f"Function not found: {FUNCTION}"
+
+
+def test_a_subscribed_function_really_runs_with_the_sns_event(cloud: Cloud, sns: Any) -> None:
+    """SNS invokes the function asynchronously with the documented Records/Sns event."""
+    seen: list[dict[str, Any]] = []
+
+    def notify(event: dict[str, Any], context: Any) -> None:
+        seen.append(event)
+        print("got", event["Records"][0]["Sns"]["Message"])
+
+    account = cloud.default_account.account_id
+    role = cloud.client("iam").create_role(
+        RoleName="notify-role",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
+    cloud.lambda_functions.register("notify", notify, role=role)
+    function = f"arn:aws:lambda:us-east-1:{account}:function:notify"
+    arn = sns.create_topic(Name="alerts")["TopicArn"]
+    sub = sns.subscribe(TopicArn=arn, Protocol="lambda", Endpoint=function)["SubscriptionArn"]
+    sns.publish(TopicArn=arn, Message="disk full", Subject="ops")
+    [event] = seen
+    record = event["Records"][0]
+    assert (record["EventSource"], record["EventSubscriptionArn"]) == ("aws:sns", sub)
+    assert (record["Sns"]["Message"], record["Sns"]["Subject"]) == ("disk full", "ops")
+    [delivery] = cloud.service("sns").deliveries
+    assert delivery.status is DeliveryStatus.SUCCEEDED
+    assert "got disk full" in cloud.lambda_functions.logs("notify")
 
 
 def test_lambda_deliveries_go_through_the_seam(cloud: Cloud, sns: Any) -> None:
