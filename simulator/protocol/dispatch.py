@@ -25,7 +25,7 @@ from simulator.core import errors
 from simulator.core.accounts import AuthResult
 from simulator.core.audit import redact
 from simulator.core.context import Principal, RequestContext
-from simulator.protocol import codec, spec
+from simulator.protocol import codec, registry, spec
 from simulator.protocol.messages import AwsRequest, AwsResponse
 from simulator.protocol.router import RouteError, Router
 from simulator.protocol.validate import validate
@@ -55,6 +55,7 @@ class _OpEntry:
     @classmethod
     def build(cls, cloud: Cloud, service_name: str, operation: str) -> _OpEntry:
         service = cloud.service(service_name)
+        registry.verify(type(service))  # once per class: handlers name model operations
         model = spec.service_model(service_name)
         op_spec = service.operations.get(operation)
         read_only = op_spec.read_only if op_spec is not None else _looks_read_only(operation)

@@ -3,11 +3,14 @@
 A handler declares the AWS operation it implements, whether CloudTrail calls it read-only,
 and how to name the resource it acts on for authorization. Its IAM action is derived from the
 model (``<signingName>:<Operation>``). A name that is not an operation in botocore's model is
-refused when the service class is defined, so typos fail at import, not at request time.
+refused by :func:`verify`: the dispatcher runs it when a service answers its first request, and
+a test runs it over every built-in service, so a typo fails the suite. Defining a service class
+loads no model: importing the simulator stays as cheap as importing botocore.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -32,10 +35,14 @@ class OperationInfo:
 class OperationSpec:
     service: str
     name: str
-    action: str
     read_only: bool
     method_name: str
     resource: ResourceFn | None
+
+    @functools.cached_property
+    def action(self) -> str:
+        """The IAM action, ``<signingName>:<Operation>`` from the model (read once)."""
+        return f"{spec.service_model(self.service).signing_name}:{self.name}"
 
 
 def operation(
@@ -49,31 +56,42 @@ def operation(
 
 
 def collect(cls: type, service: str) -> dict[str, OperationSpec]:
-    """Find the ``@operation`` methods of ``cls`` and check each against the model."""
+    """Find the ``@operation`` methods of ``cls`` (checked against the model by verify)."""
     found: list[tuple[str, OperationInfo]] = []
     for klass in reversed(cls.__mro__):
         for attr, fn in vars(klass).items():
             info: OperationInfo | None = getattr(fn, "__aws_operation__", None)
             if info is not None:
                 found.append((attr, info))
-    table: dict[str, OperationSpec] = {}
-    if not found:
-        return table  # no model needed (and none loaded) for a service with no handlers yet
-    model = spec.service_model(service)
-    known = set(model.operation_names)
-    prefix = model.signing_name
-    for attr, info in found:
-        if info.name not in known:
-            raise TypeError(f"{cls.__name__}.{attr}: {info.name!r} is not a {service} operation")
-        table[info.name] = OperationSpec(
+    return {
+        info.name: OperationSpec(
             service=service,
             name=info.name,
-            action=f"{prefix}:{info.name}",
             read_only=info.read_only,
             method_name=attr,
             resource=info.resource,
         )
-    return table
+        for attr, info in found
+    }
+
+
+_VERIFIED: set[type] = set()
+
+
+def verify(cls: Any) -> None:
+    """Refuse (TypeError) a service class whose handlers name operations its model lacks."""
+    if cls in _VERIFIED:
+        return
+    table: dict[str, OperationSpec] = cls.operations
+    if table:
+        known = set(spec.service_model(cls.service_name).operation_names)
+        for op in table.values():
+            if op.name not in known:
+                raise TypeError(
+                    f"{cls.__name__}.{op.method_name}: {op.name!r} is not a "
+                    f"{cls.service_name} operation"
+                )
+    _VERIFIED.add(cls)
 
 
 def coverage(service: str, implemented: dict[str, OperationSpec]) -> dict[str, list[str]]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
+from simulator.cloud import _SERVICE_CLASSES
 from simulator.core.errors import COMMON_CODES, AWSError
 from simulator.protocol import registry, spec
 from simulator.services.base import Service
@@ -13,14 +17,31 @@ from simulator.services.kms.service import KmsService
 
 
 def test_registry_refuses_names_missing_from_the_model() -> None:
-    with pytest.raises(TypeError, match="not a kms operation"):
+    class Bad(Service):
+        service_name = "kms"
 
-        class Bad(Service):
-            service_name = "kms"
+        @registry.operation("EncryptEverything")
+        def nope(self, ctx: object, p: object) -> None:
+            return None
 
-            @registry.operation("EncryptEverything")
-            def nope(self, ctx: object, p: object) -> None:
-                return None
+    with pytest.raises(TypeError, match="'EncryptEverything' is not a kms operation"):
+        registry.verify(Bad)
+
+
+@pytest.mark.parametrize("name", sorted(_SERVICE_CLASSES))
+def test_every_built_in_handler_names_a_model_operation(name: str) -> None:
+    registry.verify(_SERVICE_CLASSES[name])  # raises TypeError on a typo
+
+
+def test_importing_the_simulator_loads_no_model() -> None:
+    """Defining service classes parses no botocore model: startup stays near botocore's own."""
+    code = (
+        "import simulator\n"
+        "from simulator.protocol import spec\n"
+        "print(spec.service_model.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
 
 
 def test_kms_operations_exist_in_model_and_actions_derive_from_it() -> None:
@@ -81,8 +102,10 @@ def test_error_status_codes_follow_the_model() -> None:
     model = spec.service_model("kms")
     for cls in kms_errors.ALL:
         shape = model.shape_for(cls.code)
-        expected = 500 if shape.metadata.get("fault") else shape.metadata.get("error", {}).get(
-            "httpStatusCode", 400
+        expected = (
+            500
+            if shape.metadata.get("fault")
+            else shape.metadata.get("error", {}).get("httpStatusCode", 400)
         )
         assert cls.status == expected, cls.code
 
