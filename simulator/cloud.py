@@ -32,39 +32,20 @@ from simulator.core.scheduler import Scheduler
 from simulator.core.sealing import Sealer
 from simulator.protocol import spec
 from simulator.protocol.dispatch import Dispatcher
-from simulator.services.acm.service import AcmService
-from simulator.services.awslambda.service import LambdaService
 from simulator.services.base import Service, ServiceEnv
-from simulator.services.cloudtrail.service import CloudTrailService
-from simulator.services.ec2.service import Ec2Service
-from simulator.services.elbv2.service import Elbv2Service
-from simulator.services.events.service import EventsService
-from simulator.services.iam.service import IamService
-from simulator.services.kms.service import KmsService
-from simulator.services.route53.service import Route53Service
-from simulator.services.sns.service import SnsService
-from simulator.services.sts.service import StsService
-from simulator.services.unsimulated import unsimulated_service
+from simulator.services.table import ServiceTable
 from simulator.transport import botocore_hook
 
 if TYPE_CHECKING:
     import botocore.client
     import botocore.session
 
+    from simulator.services.awslambda.service import LambdaService
+    from simulator.services.iam.service import IamService
+    from simulator.services.kms.service import KmsService
+    from simulator.services.sts.service import StsService
+
 DEFAULT_REGION = "us-east-1"
-_SERVICE_CLASSES: dict[str, type[Service]] = {
-    "kms": KmsService,
-    "events": EventsService,
-    "cloudtrail": CloudTrailService,
-    "iam": IamService,
-    "sts": StsService,
-    "lambda": LambdaService,
-    "ec2": Ec2Service,
-    "sns": SnsService,
-    "route53": Route53Service,
-    "acm": AcmService,
-    "elbv2": Elbv2Service,
-}
 
 
 class Cloud:
@@ -99,7 +80,10 @@ class Cloud:
         self.accounts: dict[str, Account] = {}
         # Access key id -> principal; IAM and STS keep it current (core/accounts.py).
         self._access_keys = CredentialStore()
-        self._services: dict[str, Service] = {}
+        # Services are created on first use (services/table.py): importing and building all
+        # fourteen would make every Cloud pay for the ones a lesson never touches.
+        self._services = ServiceTable(self._create_service)
+        self._account_created: dict[str, _dt.datetime] = {}
         self.default_account = self.create_account(account_id)
         env = ServiceEnv(
             self.clock,
@@ -114,24 +98,34 @@ class Cloud:
         )
         self._env = env
         self.quotas = env.quotas  # quota tables with per-account adjustments (core/quotas.py)
-        for name in spec.JSON_SERVICES:
-            cls = _SERVICE_CLASSES.get(name) or unsimulated_service(name)
-            self._services[name] = cls(env)
-        for name, service_cls in _SERVICE_CLASSES.items():  # the other protocols' services
-            if name not in self._services:
-                self._services[name] = service_cls(env)
-        self.iam.adopt_account(self.default_account)  # Administrator becomes a real IAM user
+        self.scheduler.resolver = self.events.resolver = self.mail.resolver = self._ensure
         self.dispatcher = Dispatcher(self)
         env.call_on_behalf = self.dispatcher.call_on_behalf
-        self.lambda_functions.cloud = self  # handlers' boto3 clients reach this Cloud
-        self._wire_sns_to_lambda()
         self._session: botocore.session.Session | None = None
 
-    def _wire_sns_to_lambda(self) -> None:
-        """SNS invokes subscribed functions asynchronously through Lambda (Event invocations)."""
-        sns, functions = self._services.get("sns"), self._services.get("lambda")
-        if isinstance(sns, SnsService) and isinstance(functions, LambdaService):
-            sns.register_lambda(lambda d: functions.invoke_async(d.function_arn, d.event))
+    def _ensure(self, name: str) -> object:
+        """Create the service ``name`` if this Cloud answers it (None if it does not)."""
+        return self._services.get(name)
+
+    def _create_service(self, name: str) -> Service:
+        from simulator.services.table import service_class
+
+        service = service_class(name)(self._env)
+        dict.__setitem__(self._services, name, service)
+        self._wire(name, service)
+        return service
+
+    def _wire(self, name: str, service: Any) -> None:
+        """What a new service needs from the Cloud beyond its ServiceEnv."""
+        if name == "iam":  # every account's Administrator becomes a real IAM user
+            for account_id, account in self.accounts.items():
+                service.adopt_account(account, created=self._account_created.get(account_id))
+        elif name == "lambda":
+            service.cloud = self  # handlers' boto3 clients reach this Cloud
+        elif name == "sns":  # SNS invokes subscribed functions asynchronously through Lambda
+            service.register_lambda(
+                lambda d: self.lambda_functions.invoke_async(d.function_arn, d.event)
+            )
 
     def __repr__(self) -> str:
         return (
@@ -146,8 +140,9 @@ class Cloud:
             raise ValueError(f"account {account.account_id} already exists")
         self.accounts[account.account_id] = account
         self._access_keys[account.admin_key.access_key_id] = account.admin_key.principal
-        if "iam" in self._services:
-            self.iam.adopt_account(account)
+        self._account_created[account.account_id] = self.clock.now()
+        if "iam" in self._services:  # created already: adopt now (otherwise IAM adopts it)
+            self.iam.adopt_account(account, created=self.clock.now())
         return account
 
     def principal_for_access_key(self, access_key_id: str) -> Principal | None:
@@ -177,35 +172,42 @@ class Cloud:
         return self._services[name]
 
     def service_names(self) -> Collection[str]:
-        """The botocore names of the services this Cloud answers (a live view)."""
-        return self._services.keys()
+        """The botocore names of the services this Cloud answers, created yet or not."""
+        return self._services.names()
 
     def register_service(self, cls: type[Service]) -> Service:
         """Answer ``cls.service_name`` with ``cls``, replacing whatever answered it before.
 
-        Built-in services are listed in ``_SERVICE_CLASSES``; this adds one defined elsewhere
+        Built-in services are listed in ``services/table.py``; this adds one defined elsewhere
         (a test's, a lesson's). Requests find it by its model: the X-Amz-Target prefix for JSON
         services, otherwise the SigV4 signing name and the protocol's operation routing.
         """
         service = cls(self._env)
         self._services[cls.service_name] = service
+        self._services.add_name(cls.service_name)
         self.dispatcher.forget(cls.service_name)
         return service
 
     @property
     def iam(self) -> IamService:
+        from simulator.services.iam.service import IamService
+
         svc = self._services["iam"]
         assert isinstance(svc, IamService)
         return svc
 
     @property
     def sts(self) -> StsService:
+        from simulator.services.sts.service import StsService
+
         svc = self._services["sts"]
         assert isinstance(svc, StsService)
         return svc
 
     @property
     def kms(self) -> KmsService:
+        from simulator.services.kms.service import KmsService
+
         svc = self._services["kms"]
         assert isinstance(svc, KmsService)
         return svc
@@ -213,6 +215,8 @@ class Cloud:
     @property
     def dns(self) -> Resolver:
         """DNS answers from public Route 53 zones, then ``cloud.dns.external`` (core/dns.py)."""
+        from simulator.services.route53.service import Route53Service
+
         svc = self._services["route53"]
         assert isinstance(svc, Route53Service)
         return svc.resolver
@@ -220,6 +224,8 @@ class Cloud:
     @property
     def lambda_functions(self) -> LambdaService:
         """Lambda, with the notebook helpers ``register(...)``, ``logs(name)``, ``allow_code``."""
+        from simulator.services.awslambda.service import LambdaService
+
         svc = self._services["lambda"]
         assert isinstance(svc, LambdaService)
         return svc
@@ -265,10 +271,9 @@ class Cloud:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, passphrase: str | None = None) -> Cloud:
-        cloud = snapshot.load(cls, Path(path), passphrase)
-        for account in cloud.accounts.values():  # snapshots older than IAM: adopt their users
-            cloud.iam.adopt_account(account)
-        return cloud
+        # IAM adopts each account's Administrator when it is created, so a snapshot saved
+        # before IAM was ever used (or older than IAM) still gets real IAM users.
+        return snapshot.load(cls, Path(path), passphrase)
 
 
 __all__ = ["Cloud", "DEFAULT_REGION"]

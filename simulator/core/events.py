@@ -58,6 +58,7 @@ class EventBus:
         self._now = now
         self._subscribers: list[Subscriber] = []
         self._targets: dict[str, TargetHandler] = {}
+        self.resolver: Callable[[str], object] | None = None  # creates a service by name
         self._queue: deque[tuple[Event, str]] = deque()
         self._draining = False
         self.history: list[Event] = []
@@ -75,7 +76,13 @@ class EventBus:
 
     def target_handler(self, arn: str) -> TargetHandler | None:
         parts = arn.split(":", 3)
-        return self._targets.get(parts[2]) if len(parts) > 3 else None
+        if len(parts) <= 3:
+            return None
+        handler = self._targets.get(parts[2])
+        if handler is None and self.resolver is not None:
+            self.resolver(parts[2])  # the Cloud creates a service on first use
+            handler = self._targets.get(parts[2])
+        return handler
 
     # -- publishing -----------------------------------------------------------------------
     def publish(

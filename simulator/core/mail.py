@@ -70,6 +70,7 @@ class MailSystem:
         self._ids = ids
         self._now = now
         self._actions: dict[str, LinkAction] = {}
+        self.resolver: Callable[[str], object] | None = None  # creates a service by name
         self._boxes: dict[str, list[Message]] = {}
 
     def __repr__(self) -> str:
@@ -129,6 +130,9 @@ class MailSystem:
         """Follow a link (the object, or its URL): runs its action and returns the result."""
         found = self._find(link) if isinstance(link, str) else link
         handler = self._actions.get(found.action)
+        if handler is None and self.resolver is not None:
+            self.resolver(found.action.partition(".")[0])  # the Cloud creates it on first use
+            handler = self._actions.get(found.action)
         if handler is None:
             raise MailError(f"nothing handles links of kind {found.action!r} in this Cloud")
         found.followed.append(self._now())

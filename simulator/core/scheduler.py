@@ -33,13 +33,24 @@ class Scheduler:
         self._by_seq: dict[int, Job] = {}
         self._seq = 0
         self._handlers: dict[str, JobHandler] = {}
+        # Asked for the service a job kind's prefix names ("acm" for "acm.expire") when no
+        # handler is registered yet: the Cloud creates its services on first use.
+        self.resolver: Callable[[str], object] | None = None
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self._handlers[kind] = handler
 
-    def schedule(self, due: _dt.datetime, kind: str, **args: Any) -> int:
-        if kind not in self._handlers:
+    def _handler(self, kind: str) -> JobHandler:
+        handler = self._handlers.get(kind)
+        if handler is None and self.resolver is not None:
+            self.resolver(kind.partition(".")[0])
+            handler = self._handlers.get(kind)
+        if handler is None:
             raise KeyError(f"no handler registered for job kind {kind!r}")
+        return handler
+
+    def schedule(self, due: _dt.datetime, kind: str, **args: Any) -> int:
+        self._handler(kind)
         self._seq += 1
         job = Job(due, self._seq, kind, dict(args))
         heapq.heappush(self._heap, job)
@@ -65,7 +76,7 @@ class Scheduler:
                 continue
             self._by_seq.pop(job.seq, None)
             set_time(job.due)
-            self._handlers[job.kind](job.due, job.args)
+            self._handler(job.kind)(job.due, job.args)
             ran += 1
         return ran
 

@@ -92,6 +92,7 @@ def save(cloud: Cloud, path: Path, passphrase: str | None) -> Path:
         accounts.append(
             {
                 "account_id": account.account_id,
+                "created": _created(cloud, account.account_id),
                 "root": to_json(account.root),
                 "administrator": to_json(account.administrator),
                 "access_key_id": account.admin_key.access_key_id,
@@ -156,13 +157,13 @@ def load(cls: type[Cloud], path: Path, passphrase: str | None) -> Cloud:
     cloud._domain_key = domain_key
     cloud.vault.rekey(domain_key)
     cloud.seed = document["seed"]
-    cloud.ids.restore(document["ids"])
     cloud.scheduler.restore(document["scheduler"])
     from datetime import datetime
 
     cloud.clock.restore(datetime.fromisoformat(document["clock"]))
     cloud.accounts.clear()
     cloud._access_keys.clear()
+    cloud._account_created.clear()
     for raw in document["accounts"]:
         admin = from_json(Principal, raw["administrator"])
         secret = cloud.vault.unseal(
@@ -176,6 +177,8 @@ def load(cls: type[Cloud], path: Path, passphrase: str | None) -> Cloud:
         )
         cloud.accounts[account.account_id] = account
         cloud._access_keys[account.admin_key.access_key_id] = admin
+        if raw.get("created"):
+            cloud._account_created[account.account_id] = datetime.fromisoformat(raw["created"])
     cloud.default_account = cloud.accounts[document["default_account"]]
     for name, data in document["services"].items():
         cloud.service(name).restore(data)
@@ -183,4 +186,12 @@ def load(cls: type[Cloud], path: Path, passphrase: str | None) -> Cloud:
     cloud.trail.restore(document["trail"])
     cloud.mail.restore(document.get("mail", {}))
     cloud._env.certificate_usage.restore(document.get("certificate_usage", {}))
+    # Last: creating the saved services above may draw on the id source (IAM seals the
+    # administrators' keys when it is created); the restored state then carries on exactly.
+    cloud.ids.restore(document["ids"])
     return cloud
+
+
+def _created(cloud: Cloud, account_id: str) -> str | None:
+    when = cloud._account_created.get(account_id)
+    return when.isoformat() if when is not None else None

@@ -13,20 +13,38 @@ from that one model, so routing IAM never parses the larger models of other serv
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection
+import importlib
+from collections.abc import Callable, Collection, Iterator, Mapping
 
 from simulator.core.errors import AWSError, NotSimulatedException, UnknownOperationException
 from simulator.protocol import spec
-from simulator.protocol.query import Ec2Wire, QueryWire
-from simulator.protocol.rest import RestJsonWire, RestXmlWire
 from simulator.protocol.wire import HttpParts, Located, Wire
 
-WIRES: dict[str, type[Wire]] = {
-    "query": QueryWire,
-    "ec2": Ec2Wire,
-    "rest-json": RestJsonWire,
-    "rest-xml": RestXmlWire,
-}
+
+class _Wires(Mapping[str, type[Wire]]):
+    """Protocol name -> its Wire class, imported on first use: a Cloud that only ever sees
+    JSON requests (KMS) never loads the XML and form codecs."""
+
+    _WHERE = {
+        "query": "simulator.protocol.query:QueryWire",
+        "ec2": "simulator.protocol.query:Ec2Wire",
+        "rest-json": "simulator.protocol.rest:RestJsonWire",
+        "rest-xml": "simulator.protocol.rest:RestXmlWire",
+    }
+
+    def __getitem__(self, protocol: str) -> type[Wire]:
+        module, _, attr = self._WHERE[protocol].partition(":")
+        cls: type[Wire] = getattr(importlib.import_module(module), attr)
+        return cls
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._WHERE)
+
+    def __len__(self) -> int:
+        return len(self._WHERE)
+
+
+WIRES: Mapping[str, type[Wire]] = _Wires()
 
 
 @functools.cache

@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from simulator.cloud import _SERVICE_CLASSES
 from simulator.core.errors import COMMON_CODES, AWSError
 from simulator.protocol import registry, spec
+from simulator.services import table
 from simulator.services.base import Service
 from simulator.services.kms import errors as kms_errors
 from simulator.services.kms import model as kms_model
@@ -28,9 +28,9 @@ def test_registry_refuses_names_missing_from_the_model() -> None:
         registry.verify(Bad)
 
 
-@pytest.mark.parametrize("name", sorted(_SERVICE_CLASSES))
+@pytest.mark.parametrize("name", sorted(table.BUILT_IN))
 def test_every_built_in_handler_names_a_model_operation(name: str) -> None:
-    registry.verify(_SERVICE_CLASSES[name])  # raises TypeError on a typo
+    registry.verify(table.service_class(name))  # raises TypeError on a typo
 
 
 def test_importing_the_simulator_loads_no_model() -> None:

@@ -285,13 +285,17 @@ class IamCore(Service):
     def seal_secret(self, key_id: str, secret: str) -> bytes:
         return self.env.vault.seal(secret.encode(), _SECRET_AAD + key_id.encode())
 
-    def adopt_account(self, account: Account) -> None:
-        """Make the account's bootstrap ``Administrator`` a real IAM user (idempotent)."""
+    def adopt_account(self, account: Account, created: _dt.datetime | None = None) -> None:
+        """Make the account's bootstrap ``Administrator`` a real IAM user (idempotent).
+
+        ``created`` is when the account was made (the user's CreateDate); IAM may be created
+        later, on first use, so it is passed in rather than read from the clock.
+        """
         if account.account_id in self._accounts:
             return
         state = self.account(account.account_id)
         admin = account.administrator
-        now = second(self.env.clock.now())
+        now = second(created or self.env.clock.now())
         key = AccessKeyRecord(
             account.admin_key.access_key_id,
             self.seal_secret(account.admin_key.access_key_id, account.admin_key.secret_access_key),
