@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "notebooks" / "build"
-BUILDERS = ["build_01", "build_02", "build_03"]
+BUILDERS = ["build_01", "build_02", "build_03", "build_04"]
 
 
 def _builder(name: str) -> ModuleType:
