@@ -81,7 +81,7 @@ class Cloud:
         # Access key id -> principal; IAM and STS keep it current (core/accounts.py).
         self._access_keys = CredentialStore()
         # Services are created on first use (services/table.py): importing and building all
-        # fourteen would make every Cloud pay for the ones a lesson never touches.
+        # of them would make every Cloud pay for the ones a lesson never touches.
         self._services = ServiceTable(self._create_service)
         self._account_created: dict[str, _dt.datetime] = {}
         self.default_account = self.create_account(account_id)

@@ -1,6 +1,6 @@
 """The Cloud's services by botocore name, each created the first time something needs it.
 
-A Cloud answers fourteen services, but a notebook about KMS touches two or three of them.
+A Cloud answers fifteen services, but a notebook about KMS touches two or three of them.
 Creating a service means importing its package (and, for some, ``cryptography.x509`` or big
 catalogs), so the table imports and builds each one on first use: the first request to it,
 ``cloud.service(name)``, another service reaching it through ``env.services``, a scheduled job,
@@ -35,6 +35,7 @@ BUILT_IN: dict[str, str] = {
     "route53": "simulator.services.route53.service:Route53Service",
     "acm": "simulator.services.acm.service:AcmService",
     "elbv2": "simulator.services.elbv2.service:Elbv2Service",
+    "logs": "simulator.services.logs.service:LogsService",
 }
 
 

@@ -10,7 +10,9 @@ Facts (API_Invoke.html, python-handler.html, python-exceptions.html, python-logg
 - ``LogType: Tail`` returns the last 4 KB of the invocation's log, base64, in
   ``X-Amz-Log-Result`` (RequestResponse only);
 - the log of each invocation is ``START RequestId: ... Version: $LATEST``, what the function
-  printed, ``END RequestId: ...`` and a ``REPORT`` line with the duration;
+  printed, ``END RequestId: ...`` and a ``REPORT`` line with the duration, written as the
+  events of its own log stream (the context's ``log_stream_name``) in the log group
+  ``/aws/lambda/<name>``, stamped with the virtual clock (read them with CloudWatch Logs);
 - the synchronous request payload is at most 6 MB (RequestTooLargeException); a payload that is
   not JSON is InvalidRequestContentException;
 - the function's code runs with temporary credentials of its execution role, which Lambda
@@ -47,7 +49,7 @@ from simulator.services.awslambda.errors import (
     RequestTooLargeException,
     ResourceConflictException,
 )
-from simulator.services.awslambda.model import Function
+from simulator.services.awslambda.model import Function, LogEvent, LogStream
 
 if TYPE_CHECKING:
     from simulator.cloud import Cloud
@@ -126,11 +128,19 @@ class InvokeOps(LambdaCore):
                     os.environ[key] = value
 
     # -- running ------------------------------------------------------------------------
-    def _log(self, account: str, region: str, name: str, lines: list[str]) -> None:
-        log = self.state(account, region).logs.setdefault(name, [])
-        log.extend(lines)
-        if len(log) > LOG_LINES_KEPT:
-            del log[:-LOG_LINES_KEPT]
+    def _log(self, account: str, region: str, name: str, stream: str, lines: list[str]) -> None:
+        """Write one invocation's lines as the events of its own log stream.
+
+        Memory guard (not AWS, where logs never expire by default): the oldest streams of a
+        function are dropped while the rest still hold LOG_LINES_KEPT events or more, so
+        ``logs(name)`` (the last LOG_LINES_KEPT lines) never loses a line.
+        """
+        now = int(self.env.clock.now().timestamp() * 1000)
+        streams = self.state(account, region).streams.setdefault(name, [])
+        streams.append(LogStream(stream, now, [LogEvent(now, line) for line in lines]))
+        total = sum(len(s.events) for s in streams)
+        while len(streams) > 1 and total - len(streams[0].events) >= LOG_LINES_KEPT:
+            total -= len(streams.pop(0).events)
 
     def execute(
         self, fn: Function, event: Any, account: str, region: str
@@ -193,7 +203,7 @@ class InvokeOps(LambdaCore):
             f"REPORT RequestId: {request_id}\tDuration: {outcome.duration_ms:.2f} ms\t"
             f"Memory Size: {fn.memory_size} MB"
         )
-        self._log(account, region, fn.name, lines)
+        self._log(account, region, fn.name, context.log_stream_name, lines)
         return outcome, "\n".join(lines) + "\n"
 
     def _handler(self, fn: Function) -> Callable[..., Any]:

@@ -3,6 +3,10 @@
 The deployment package is kept as the uploaded zip bytes (``code``), so snapshots carry it;
 functions registered from Python callables (the notebook shortcut) keep no code here and are
 not restored from snapshots (a callable cannot be written to a file).
+
+Logs are kept as CloudWatch Logs keeps them for a Lambda function: one log stream per
+invocation (the context's ``log_stream_name``), each a list of timestamped events. The Logs
+service (``simulator/services/logs``) reads them through ``LambdaService.log_streams``.
 """
 
 from __future__ import annotations
@@ -33,6 +37,21 @@ class Function:
 
 
 @dataclass
+class LogEvent:
+    timestamp: int  # ms since the epoch, from the virtual clock (also the ingestion time)
+    message: str  # one log line, without its line break
+
+
+@dataclass
+class LogStream:
+    name: str  # <YYYY/MM/DD>/[$LATEST]<32 hex>, as Lambda names it
+    created: int  # ms since the epoch
+    events: list[LogEvent] = field(default_factory=list)
+
+
+@dataclass
 class RegionState:
     functions: dict[str, Function] = field(default_factory=dict)
-    logs: dict[str, list[str]] = field(default_factory=dict)  # function name -> log lines
+    # function name -> its log streams (group /aws/lambda/<name>), oldest first; they outlive
+    # the function, as a log group outlives a deleted function on AWS
+    streams: dict[str, list[LogStream]] = field(default_factory=dict)

@@ -46,8 +46,8 @@ from simulator.services.awslambda.errors import (
     InvalidParameterValueException,
     ResourceConflictException,
 )
-from simulator.services.awslambda.invoke import InvokeOps
-from simulator.services.awslambda.model import Function, RegionState
+from simulator.services.awslambda.invoke import LOG_LINES_KEPT, InvokeOps
+from simulator.services.awslambda.model import Function, LogStream, RegionState
 from simulator.services.awslambda.permissions import PermissionOps
 from simulator.services.base import ServiceEnv
 
@@ -72,7 +72,9 @@ class LambdaService(PermissionOps, InvokeOps):
         env.events.register_target("lambda", self.deliver)
 
     def dump(self) -> Any:
-        return {slot: to_json(st) for slot, st in self._regions.items() if st.functions}
+        return {
+            slot: to_json(st) for slot, st in self._regions.items() if st.functions or st.streams
+        }
 
     def restore(self, data: Any) -> None:
         self._regions = {slot: from_json(RegionState, raw) for slot, raw in (data or {}).items()}
@@ -87,9 +89,19 @@ class LambdaService(PermissionOps, InvokeOps):
             account, reg = slot.split("/")
             if account_id not in (None, account) or region not in (None, reg):
                 continue
-            if function_name in st.logs:
-                return "\n".join(st.logs[function_name])
+            if function_name in st.streams:
+                lines = [e.message for s in st.streams[function_name] for e in s.events]
+                return "\n".join(lines[-LOG_LINES_KEPT:])
         return ""
+
+    def log_streams(self, account_id: str, region: str) -> dict[str, list[LogStream]]:
+        """Function name -> its log streams (group ``/aws/lambda/<name>``), oldest first.
+
+        The CloudWatch Logs service reads Lambda's logs here (one copy of the data); callers
+        must not change what they get.
+        """
+        st = self._regions.get(f"{account_id}/{region}")
+        return st.streams if st is not None else {}
 
     def register(
         self,

@@ -1,0 +1,1 @@
+"""Amazon CloudWatch Logs (minimal): read the log groups Lambda writes."""
