@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from simulator import Cloud
 from simulator.core.context import RequestContext
 from simulator.services.kms.managed import aws_managed_key
+from tests.conftest import error_code
 from tests.services.acm.conftest import PrivateKey, key_pem, mint, name, pem
 
 REGION = "us-east-1"
@@ -49,11 +50,6 @@ def keys() -> Keys:
         p256=ec.generate_private_key(ec.SECP256R1()),
         p521=ec.generate_private_key(ec.SECP521R1()),
     )
-
-
-def _code(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
-    code: str = excinfo.value.response["Error"]["Code"]
-    return code
 
 
 def _import(acm: Any, key: PrivateKey, now: _dt.datetime, **kw: Any) -> str:
@@ -113,7 +109,7 @@ def test_delete_refused_while_a_load_balancer_uses_the_certificate(
 
     with pytest.raises(ClientError) as excinfo:
         acm.delete_certificate(CertificateArn=arn)
-    assert _code(excinfo) == "ResourceInUseException"
+    assert error_code(excinfo) == "ResourceInUseException"
     assert acm.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED"
 
     site.elb.delete_listener(ListenerArn=listener)
@@ -121,7 +117,7 @@ def test_delete_refused_while_a_load_balancer_uses_the_certificate(
     acm.delete_certificate(CertificateArn=arn)
     with pytest.raises(ClientError) as gone:
         acm.describe_certificate(CertificateArn=arn)
-    assert _code(gone) == "ResourceNotFoundException"
+    assert error_code(gone) == "ResourceNotFoundException"
 
 
 def test_certificates_are_regional(cloud: Cloud, keys: Keys) -> None:
@@ -135,7 +131,7 @@ def test_certificates_are_regional(cloud: Cloud, keys: Keys) -> None:
     site = _site(cloud)
     with pytest.raises(ClientError) as excinfo:
         site.https(west_arn)
-    assert _code(excinfo) == "CertificateNotFound"
+    assert error_code(excinfo) == "CertificateNotFound"
 
     east_arn = _import(east, keys.rsa2048, now)
     assert east_arn != west_arn and ":acm:us-east-1:" in east_arn
@@ -192,16 +188,16 @@ def test_import_requirements(cloud: Cloud, keys: Keys) -> None:
     cert = pem(mint(keys.rsa2048, now))
     with pytest.raises(ClientError) as encrypted:
         acm.import_certificate(Certificate=cert, PrivateKey=key_pem(keys.rsa2048, b"s3cret-pass"))
-    assert _code(encrypted) == "ValidationException"
+    assert error_code(encrypted) == "ValidationException"
 
     future = pem(mint(keys.rsa2048, now, not_before=_dt.timedelta(days=2), days=60))
     with pytest.raises(ClientError) as early:
         acm.import_certificate(Certificate=future, PrivateKey=key_pem(keys.rsa2048))
-    assert _code(early) == "ValidationException"
+    assert error_code(early) == "ValidationException"
 
     with pytest.raises(ClientError) as mismatch:
         acm.import_certificate(Certificate=cert, PrivateKey=key_pem(keys.rsa2048_b))
-    assert _code(mismatch) == "ValidationException"
+    assert error_code(mismatch) == "ValidationException"
 
     self_signed = acm.import_certificate(Certificate=cert, PrivateKey=key_pem(keys.rsa2048))
     big = _import(acm, keys.rsa3072, now)
@@ -237,7 +233,7 @@ def test_importable_key_algorithms(cloud: Cloud, keys: Keys) -> None:
     )
     with pytest.raises(ClientError) as excinfo:
         acm.import_certificate(Certificate=pem(cert), PrivateKey=ed_pem)
-    assert _code(excinfo) == "ValidationException"
+    assert error_code(excinfo) == "ValidationException"
 
 
 def test_approaching_expiration_events_for_imported_certificates(cloud: Cloud, keys: Keys) -> None:
@@ -277,7 +273,7 @@ def test_https_listener_needs_an_issued_certificate(cloud: Cloud, keys: Keys) ->
     site = _site(cloud)
     with pytest.raises(ClientError) as excinfo:
         site.https()
-    assert _code(excinfo) == "ValidationError"
+    assert error_code(excinfo) == "ValidationError"
     assert site.elb.describe_listeners(LoadBalancerArn=site.lb_arn)["Listeners"] == []
 
     arn = _import(acm, keys.rsa2048, cloud.clock.now())

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from simulator import Cloud
+from tests.conftest import error_code
 
 REGION = "us-east-1"
 # Throttling proofs must see the first ThrottlingException, not botocore's retries of it.
@@ -53,11 +54,6 @@ def key(kms: Any) -> dict[str, Any]:
     return metadata
 
 
-def _code(excinfo: pytest.ExceptionInfo[ClientError]) -> str:
-    code: str = excinfo.value.response["Error"]["Code"]
-    return code
-
-
 def _state(kms: Any, key_id: str) -> str:
     state: str = kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"]
     return state
@@ -81,10 +77,10 @@ def test_hmac_key_needs_explicit_usage_and_verifies_macs(kms: Any) -> None:
     """kms-016: HMAC keys need KeyUsage GENERATE_VERIFY_MAC spelled out; VerifyMac fails loudly."""
     with pytest.raises(ClientError) as missing:
         kms.create_key(KeySpec="HMAC_256")
-    assert _code(missing) == "ValidationException"
+    assert error_code(missing) == "ValidationException"
     with pytest.raises(ClientError) as wrong_spec:
         kms.create_key(KeySpec="SYMMETRIC_DEFAULT", KeyUsage="GENERATE_VERIFY_MAC")
-    assert _code(wrong_spec) == "ValidationException"
+    assert error_code(wrong_spec) == "ValidationException"
 
     meta = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
     assert meta["KeyUsage"] == "GENERATE_VERIFY_MAC"
@@ -99,7 +95,7 @@ def test_hmac_key_needs_explicit_usage_and_verifies_macs(kms: Any) -> None:
         kms.verify_mac(
             KeyId=meta["KeyId"], Message=token + b"0", MacAlgorithm="HMAC_SHA_256", Mac=mac
         )
-    assert _code(tampered) == "KMSInvalidMacException"
+    assert error_code(tampered) == "KMSInvalidMacException"
 
 
 def test_rsa_key_usage_is_fixed_at_creation(kms: Any) -> None:
@@ -109,7 +105,7 @@ def test_rsa_key_usage_is_fixed_at_creation(kms: Any) -> None:
     assert "SigningAlgorithms" not in enc
     with pytest.raises(ClientError) as sign_with_enc:
         kms.sign(KeyId=enc["KeyId"], Message=b"manifest", SigningAlgorithm="RSASSA_PSS_SHA_256")
-    assert _code(sign_with_enc) == "InvalidKeyUsageException"
+    assert error_code(sign_with_enc) == "InvalidKeyUsageException"
 
     sig = kms.create_key(KeySpec="RSA_3072", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
     assert "EncryptionAlgorithms" not in sig
@@ -117,11 +113,11 @@ def test_rsa_key_usage_is_fixed_at_creation(kms: Any) -> None:
         kms.encrypt(
             KeyId=sig["KeyId"], Plaintext=b"secret", EncryptionAlgorithm="RSAES_OAEP_SHA_256"
         )
-    assert _code(enc_with_sig) == "InvalidKeyUsageException"
+    assert error_code(enc_with_sig) == "InvalidKeyUsageException"
 
     with pytest.raises(ClientError) as ecc_encrypt:
         kms.create_key(KeySpec="ECC_NIST_P384", KeyUsage="ENCRYPT_DECRYPT")
-    assert _code(ecc_encrypt) == "ValidationException"
+    assert error_code(ecc_encrypt) == "ValidationException"
 
 
 def test_public_key_verifies_signatures_offline(kms: Any) -> None:
@@ -156,7 +152,7 @@ def test_sign_large_messages_as_digests(kms: Any) -> None:
             MessageType="RAW",
             SigningAlgorithm="RSASSA_PSS_SHA_256",
         )
-    assert _code(too_big) == "ValidationException"
+    assert error_code(too_big) == "ValidationException"
 
     digest = hashlib.sha256(image).digest()
     signature = kms.sign(
@@ -219,7 +215,7 @@ def test_rsa_oaep_plaintext_limits(local_kms: Any) -> None:
             kms.encrypt(
                 KeyId=key_ids[spec], Plaintext=largest + b"L", EncryptionAlgorithm=algorithm
             )
-        assert _code(over) == "ValidationException", (spec, algorithm)
+        assert error_code(over) == "ValidationException", (spec, algorithm)
         if limit >= len(license_blob):
             kms.encrypt(KeyId=key_ids[spec], Plaintext=license_blob, EncryptionAlgorithm=algorithm)
             fits.add((spec, algorithm))
@@ -299,10 +295,10 @@ def test_derive_shared_secret_matches_peer(kms: Any) -> None:
         kms.derive_shared_secret(
             KeyId=signing["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=peer_public_der
         )
-    assert _code(wrong_usage) == "InvalidKeyUsageException"
+    assert error_code(wrong_usage) == "InvalidKeyUsageException"
     with pytest.raises(ClientError) as k1_agreement:
         kms.create_key(KeySpec="ECC_SECG_P256K1", KeyUsage="KEY_AGREEMENT")
-    assert _code(k1_agreement) == "ValidationException"
+    assert error_code(k1_agreement) == "ValidationException"
 
 
 # -- key states and deletion (kms-025 to kms-031) ------------------------------------------
@@ -321,13 +317,13 @@ def test_disabled_key_still_allows_management_calls(kms: Any, key: dict[str, Any
     ]
     with pytest.raises(ClientError) as decrypt:
         kms.decrypt(CiphertextBlob=blob)
-    assert _code(decrypt) == "DisabledException"
+    assert error_code(decrypt) == "DisabledException"
     with pytest.raises(ClientError) as data_key:
         kms.generate_data_key(KeyId=key_id, KeySpec="AES_256")
-    assert _code(data_key) == "DisabledException"
+    assert error_code(data_key) == "DisabledException"
     with pytest.raises(ClientError) as cancel:
         kms.cancel_key_deletion(KeyId=key_id)
-    assert _code(cancel) == "KMSInvalidStateException"
+    assert error_code(cancel) == "KMSInvalidStateException"
 
     scheduled = kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=30)
     assert scheduled["KeyState"] == "PendingDeletion"
@@ -343,7 +339,7 @@ def test_failed_use_of_disabled_key_is_recorded_in_the_trail(
     kms.disable_key(KeyId=key_id)
     with pytest.raises(ClientError) as refused:
         kms.decrypt(CiphertextBlob=blob)
-    assert _code(refused) == "DisabledException"
+    assert error_code(refused) == "DisabledException"
 
     failures = [r for r in _trail(cloud, "Decrypt") if r.get("errorCode")]
     assert len(failures) == 1
@@ -377,7 +373,7 @@ def test_schedule_deletion_defaults_to_thirty_days(
     ):
         with pytest.raises(ClientError) as refused:
             call()
-        assert _code(refused) == "KMSInvalidStateException"
+        assert error_code(refused) == "KMSInvalidStateException"
     assert "alias/orders" in _alias_names(kms)  # aliases stay during the window
     assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["DeletionDate"] == response["DeletionDate"]
 
@@ -403,7 +399,7 @@ def test_key_and_aliases_are_deleted_when_the_window_ends(
     cloud.clock.advance(days=1)
     with pytest.raises(ClientError) as gone:
         kms.describe_key(KeyId=key_id)
-    assert _code(gone) == "NotFoundException"
+    assert error_code(gone) == "NotFoundException"
     assert "alias/reports" not in _alias_names(kms)
     with pytest.raises(ClientError):
         kms.decrypt(CiphertextBlob=blob)
@@ -426,7 +422,7 @@ def test_disabling_a_key_leaves_plaintext_data_keys_usable(kms: Any, key: dict[s
 
     with pytest.raises(ClientError) as next_kms_call:
         kms.decrypt(CiphertextBlob=data_key["CiphertextBlob"])
-    assert _code(next_kms_call) == "DisabledException"
+    assert error_code(next_kms_call) == "DisabledException"
     kms.enable_key(KeyId=key["KeyId"])
     assert (
         kms.decrypt(CiphertextBlob=data_key["CiphertextBlob"])["Plaintext"] == data_key["Plaintext"]
@@ -452,7 +448,7 @@ def test_hmac_keys_rotate_manually(kms: Any) -> None:
     ):
         with pytest.raises(ClientError) as unsupported:
             call()
-        assert _code(unsupported) == "UnsupportedOperationException"
+        assert error_code(unsupported) == "UnsupportedOperationException"
 
     token = b"session=abc"
     old_mac = kms.generate_mac(KeyId="alias/token-mac", Message=token, MacAlgorithm="HMAC_SHA_256")[
@@ -465,7 +461,7 @@ def test_hmac_keys_rotate_manually(kms: Any) -> None:
         kms.verify_mac(
             KeyId="alias/token-mac", Message=token, MacAlgorithm="HMAC_SHA_256", Mac=old_mac
         )
-    assert _code(via_alias) == "KMSInvalidMacException"
+    assert error_code(via_alias) == "KMSInvalidMacException"
     by_old_id = kms.verify_mac(KeyId=old, Message=token, MacAlgorithm="HMAC_SHA_256", Mac=old_mac)
     assert by_old_id["MacValid"] is True
 
@@ -497,7 +493,7 @@ def test_alias_names_reserved_and_one_key_per_alias(kms: Any, key: dict[str, Any
     """kms-035: alias/aws/ is reserved; an alias names one key, a key may have many aliases."""
     with pytest.raises(ClientError) as reserved:
         kms.create_alias(AliasName="alias/aws/payments", TargetKeyId=key["KeyId"])
-    assert _code(reserved) == "InvalidAliasNameException"
+    assert error_code(reserved) == "InvalidAliasNameException"
 
     kms.create_alias(AliasName="alias/payments", TargetKeyId=key["KeyId"])
     kms.create_alias(AliasName="alias/payments-v2", TargetKeyId=key["KeyId"])
@@ -506,7 +502,7 @@ def test_alias_names_reserved_and_one_key_per_alias(kms: Any, key: dict[str, Any
     other = kms.create_key()["KeyMetadata"]
     with pytest.raises(ClientError) as taken:
         kms.create_alias(AliasName="alias/payments", TargetKeyId=other["KeyId"])
-    assert _code(taken) == "AlreadyExistsException"
+    assert error_code(taken) == "AlreadyExistsException"
     blob = kms.encrypt(KeyId="alias/payments-v2", Plaintext=b"x")
     assert blob["KeyId"] == key["Arn"]
 
@@ -540,7 +536,7 @@ def test_aliases_per_key_quota_is_50(local_kms: Any) -> None:
         kms.create_alias(AliasName=f"alias/tenant-{n:04d}", TargetKeyId=key["KeyId"])
     with pytest.raises(ClientError) as quota:
         kms.create_alias(AliasName="alias/tenant-0050", TargetKeyId=key["KeyId"])
-    assert _code(quota) == "LimitExceededException"
+    assert error_code(quota) == "LimitExceededException"
     assert len(_alias_names(kms, KeyId=key["KeyId"])) == 50
 
     second = kms.create_key()["KeyMetadata"]
@@ -609,7 +605,7 @@ def test_key_policy_lockout_check_and_size_limit(kms: Any, key: dict[str, Any]) 
     }
     with pytest.raises(ClientError) as lockout:
         kms.put_key_policy(KeyId=key_id, PolicyName="default", Policy=json.dumps(read_only))
-    assert _code(lockout) == "MalformedPolicyDocumentException"
+    assert error_code(lockout) == "MalformedPolicyDocumentException"
     bypassed = kms.create_key(Policy=json.dumps(read_only), BypassPolicyLockoutSafetyCheck=True)
     assert bypassed["KeyMetadata"]["KeyState"] == "Enabled"
 
@@ -650,7 +646,7 @@ def test_list_keys_paginates_with_marker(local_kms: Any) -> None:
 
     with pytest.raises(ClientError) as too_many:
         kms.list_keys(Limit=5000)
-    assert _code(too_many) == "ValidationException"
+    assert error_code(too_many) == "ValidationException"
 
 
 def test_encryption_context_is_logged_plaintext_is_not(
@@ -671,7 +667,7 @@ def test_generate_data_key_needs_keyspec_or_number_of_bytes(kms: Any, key: dict[
     for bad in ({}, {"KeySpec": "AES_256", "NumberOfBytes": 32}):
         with pytest.raises(ClientError) as invalid:
             kms.generate_data_key(KeyId=key["KeyId"], **bad)
-        assert _code(invalid) == "ValidationException", bad
+        assert error_code(invalid) == "ValidationException", bad
 
     by_spec = kms.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256")
     by_count = kms.generate_data_key(KeyId=key["KeyId"], NumberOfBytes=32)
@@ -682,7 +678,7 @@ def test_generate_data_key_needs_keyspec_or_number_of_bytes(kms: Any, key: dict[
     )
     with pytest.raises(ClientError) as too_long:
         kms.generate_data_key(KeyId=key["KeyId"], NumberOfBytes=1025)
-    assert _code(too_long) == "ValidationException"
+    assert error_code(too_long) == "ValidationException"
 
 
 def test_generate_random_needs_no_key(kms: Any) -> None:
@@ -694,7 +690,7 @@ def test_generate_random_needs_no_key(kms: Any) -> None:
     assert len(kms.generate_random(NumberOfBytes=1024)["Plaintext"]) == 1024
     with pytest.raises(ClientError) as too_many:
         kms.generate_random(NumberOfBytes=1025)
-    assert _code(too_many) == "ValidationException"
+    assert error_code(too_many) == "ValidationException"
     assert kms.list_keys()["Keys"] == []  # no key was needed, and none exists
 
 
@@ -739,7 +735,7 @@ def test_reimport_requires_same_material(kms: Any, cloud: Cloud) -> None:
     assert _state(kms, key_id) == "PendingImport"
     with pytest.raises(ClientError) as wrong_material:
         _import(kms, key_id, FRESH_MATERIAL)
-    assert _code(wrong_material) == "IncorrectKeyMaterialException"
+    assert error_code(wrong_material) == "IncorrectKeyMaterialException"
     assert _state(kms, key_id) == "PendingImport"
 
     _import(kms, key_id, ORIGINAL_MATERIAL)
@@ -759,7 +755,7 @@ def test_deleting_imported_material_returns_key_to_pending_import(kms: Any) -> N
     assert metadata["Description"] == "byok"
     with pytest.raises(ClientError) as unusable:
         kms.decrypt(CiphertextBlob=blob)
-    assert _code(unusable) == "KMSInvalidStateException"
+    assert error_code(unusable) == "KMSInvalidStateException"
 
     _import(kms, key_id, ORIGINAL_MATERIAL)  # the company's own copy brings the key back
     assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"payroll"
@@ -773,10 +769,10 @@ def test_external_origin_key_waits_for_import(kms: Any) -> None:
     assert metadata["Enabled"] is False
     with pytest.raises(ClientError) as encrypt:
         kms.encrypt(KeyId=metadata["KeyId"], Plaintext=b"x")
-    assert _code(encrypt) == "KMSInvalidStateException"
+    assert error_code(encrypt) == "KMSInvalidStateException"
     with pytest.raises(ClientError) as enable:
         kms.enable_key(KeyId=metadata["KeyId"])
-    assert _code(enable) == "KMSInvalidStateException"
+    assert error_code(enable) == "KMSInvalidStateException"
     assert _state(kms, metadata["KeyId"]) == "PendingImport"
 
 
@@ -827,7 +823,7 @@ def test_primary_with_replicas_waits_in_pending_replica_deletion(cloud: Cloud) -
     for replica in replicas:
         with pytest.raises(ClientError) as gone:
             replica.describe_key(KeyId=key_id)
-        assert _code(gone) == "NotFoundException"
+        assert error_code(gone) == "NotFoundException"
     assert _state(primary, key_id) == "PendingDeletion"  # the 7-day window starts now
 
     cloud.clock.advance(days=6)
@@ -835,7 +831,7 @@ def test_primary_with_replicas_waits_in_pending_replica_deletion(cloud: Cloud) -
     cloud.clock.advance(days=1)
     with pytest.raises(ClientError) as deleted:
         primary.describe_key(KeyId=key_id)
-    assert _code(deleted) == "NotFoundException"
+    assert error_code(deleted) == "NotFoundException"
 
 
 def test_update_primary_region_swaps_roles(cloud: Cloud) -> None:
@@ -882,7 +878,7 @@ def test_throttling_is_per_account_not_per_key_and_retries_recover(cloud: Cloud)
     kms.encrypt(KeyId=second["KeyId"], Plaintext=b"3")
     with pytest.raises(ClientError) as throttled:
         kms.encrypt(KeyId=second["KeyId"], Plaintext=b"4")  # another key does not help
-    assert _code(throttled) == "ThrottlingException"
+    assert error_code(throttled) == "ThrottlingException"
     assert throttled.value.response["Error"]["Message"] == THROTTLED
 
     cloud.clock.advance(seconds=1)  # back off, then retry
@@ -909,7 +905,7 @@ def test_cross_account_calls_count_against_the_caller(cloud: Cloud) -> None:
     caller.encrypt(KeyId=key_arn, Plaintext=b"2")
     with pytest.raises(ClientError) as throttled:
         caller.encrypt(KeyId=key_arn, Plaintext=b"3")
-    assert _code(throttled) == "ThrottlingException"
+    assert error_code(throttled) == "ThrottlingException"
     for n in range(5):  # the key owner's own quota is untouched
         owner.encrypt(KeyId=key_arn, Plaintext=bytes([n]))
 
