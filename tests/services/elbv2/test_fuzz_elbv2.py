@@ -10,23 +10,16 @@ ELBv2 state and the certificate usage unchanged.
 from __future__ import annotations
 
 import json
-import re
-from typing import Any
-from urllib.parse import urlencode
 
 import pytest
-from botocore.serialize import QuerySerializer
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
 
 from simulator import Cloud
 from simulator.core.errors import COMMON_CODES
 from simulator.protocol import registry, spec
-from simulator.protocol.dispatch import AwsRequest
 from simulator.protocol.wire import PROTOCOL_CODES
 from simulator.services.elbv2 import errors
 from simulator.services.elbv2.service import Elbv2Service
-from tests.protocol.test_fuzz_model_inputs import wire_value
+from tests.protocol.wire_fuzz import check_operation, sender
 from tests.services.elbv2.conftest import REGION, Certs, make_network
 
 WORLD = Cloud(seed=97)
@@ -52,23 +45,12 @@ _LI = _ELB.create_listener(
 REFS = [_LB, _TG, _LI, _CERT, _PENDING, _NET.vpc_id, *_NET.subnets, "fuzz", "forward",
         "redirect", "fixed-response", "HTTP", "HTTPS", "ELBSecurityPolicy-2016-08",
         "application", "network", "internal"]  # fmt: skip
-_SERIALIZER = QuerySerializer()
 _MODEL = spec.service_model("elbv2")
 _START = WORLD.service("elbv2").dump()
 _USAGE = WORLD._env.certificate_usage.dump()
 
 
-def _send(operation: str, params: dict[str, Any]) -> tuple[int, str]:
-    request = _SERIALIZER.serialize_to_request(params, _MODEL.operation_model(operation))
-    key = WORLD.credentials()["aws_access_key_id"]
-    scope = f"{key}/20260105/{REGION}/elasticloadbalancing/aws4_request"
-    headers = {
-        "content-type": "application/x-www-form-urlencoded; charset=utf-8",
-        "authorization": f"AWS4-HMAC-SHA256 Credential={scope}",
-    }
-    body = urlencode(request["body"]).encode()
-    resp = WORLD.dispatcher.handle(AwsRequest(headers, body))
-    return resp.status, resp.body.decode()
+_SEND = sender(WORLD, _MODEL, REGION)
 
 
 def _state() -> str:
@@ -96,27 +78,4 @@ def test_generated_inputs_get_declared_errors_and_change_nothing_on_failure(
     # Each operation starts from the same world (deletes must not starve the others).
     WORLD.service("elbv2").restore(json.loads(json.dumps(_START, default=str)))
     WORLD._env.certificate_usage.restore(json.loads(json.dumps(_USAGE)))
-
-    @settings(
-        max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
-    )
-    @given(params=wire_value(op.input_shape, REFS) if op.input_shape else st.just({}))
-    def check(params: Any) -> None:
-        try:
-            json.dumps(params).encode("utf-8")
-        except (UnicodeEncodeError, ValueError):
-            assume(False)
-        before = _state()
-        try:
-            status, body = _send(operation, params)
-        except (TypeError, ValueError, AttributeError, UnicodeEncodeError):
-            assume(False)  # botocore itself cannot serialize it: a client would never send it
-            return
-        assert status < 500 or (status == 501 and "NotSimulatedException" in body), body
-        if status != 200:
-            code = re.search(r"<Code>(.*?)</Code>", body)
-            assert code is not None, body
-            assert code.group(1) in allowed, body
-            assert _state() == before, body
-
-    check()
+    check_operation(_MODEL, operation, REFS, _SEND, _state, allowed, examples=40)
