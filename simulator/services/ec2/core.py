@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from simulator.core.context import RequestContext
-from simulator.core.persist import from_json, to_json
 from simulator.services.base import Service, ServiceEnv
 from simulator.services.ec2.errors import (
     DryRunOperation,
@@ -25,6 +24,7 @@ from simulator.services.ec2.errors import (
     TagLimitExceeded,
 )
 from simulator.services.ec2.model import RegionState
+from simulator.services.regional import RegionalStates
 
 T = TypeVar("T")
 Getter = Callable[[T], Iterable[str | None]]
@@ -128,24 +128,20 @@ class Ec2Core(Service):
 
     def __init__(self, env: ServiceEnv) -> None:
         super().__init__(env)
-        self._regions: dict[str, RegionState] = {}
+        self._regions = RegionalStates(RegionState)
 
     def __repr__(self) -> str:
         vpcs = sum(len(st.vpcs) for st in self._regions.values())
         return f"<Ec2Service {vpcs} VPCs>"
 
     def state(self, account: str, region: str) -> RegionState:
-        slot = f"{account}:{region}"
-        st = self._regions.get(slot)
-        if st is None:
-            st = self._regions[slot] = RegionState()
-        return st
+        return self._regions.of(account, region)
 
     def dump(self) -> Any:
-        return {slot: to_json(st) for slot, st in self._regions.items() if not st.is_empty()}
+        return self._regions.dump(keep=lambda st: not st.is_empty())
 
     def restore(self, data: Any) -> None:
-        self._regions = {slot: from_json(RegionState, raw) for slot, raw in data.items()}
+        self._regions.restore(data)
 
     def new_id(self, prefix: str) -> str:
         # Current EC2 ids carry 17 hex digits; AWS's begin with 0.

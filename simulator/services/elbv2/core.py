@@ -22,7 +22,6 @@ from typing import Any, TypeVar
 from simulator.core import quotas
 from simulator.core.context import RequestContext
 from simulator.core.errors import ValidationException
-from simulator.core.persist import from_json, to_json
 from simulator.core.quotas import RESOURCE, Quota
 from simulator.services.base import Service, ServiceEnv
 from simulator.services.ec2.core import Ec2Core
@@ -36,6 +35,7 @@ from simulator.services.elbv2.errors import (
     TooManyTagsException,
 )
 from simulator.services.elbv2.model import Listener, LoadBalancer, RegionState, TargetGroup
+from simulator.services.regional import RegionalStates
 
 T = TypeVar("T")
 
@@ -142,27 +142,23 @@ class Elbv2Core(Service):
 
     def __init__(self, env: ServiceEnv) -> None:
         super().__init__(env)
-        self._regions: dict[str, RegionState] = {}
+        self._regions = RegionalStates(RegionState)
 
     def __repr__(self) -> str:
         lbs = sum(len(st.load_balancers) for st in self._regions.values())
         return f"<Elbv2Service {lbs} load balancers>"
 
     def state(self, account: str, region: str) -> RegionState:
-        slot = f"{account}:{region}"
-        st = self._regions.get(slot)
-        if st is None:
-            st = self._regions[slot] = RegionState()
-        return st
+        return self._regions.of(account, region)
 
     def st(self, ctx: RequestContext) -> RegionState:
         return self.state(ctx.account_id, ctx.region)
 
     def dump(self) -> Any:
-        return {slot: to_json(st) for slot, st in self._regions.items() if not st.is_empty()}
+        return self._regions.dump(keep=lambda st: not st.is_empty())
 
     def restore(self, data: Any) -> None:
-        self._regions = {slot: from_json(RegionState, raw) for slot, raw in data.items()}
+        self._regions.restore(data)
 
     def arn(self, ctx: RequestContext, resource: str) -> str:
         return f"{ARN_PREFIX}:{ctx.region}:{ctx.account_id}:{resource}"

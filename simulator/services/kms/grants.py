@@ -43,6 +43,7 @@ from simulator.services.kms.errors import (
     NotFoundException,
 )
 from simulator.services.kms.model import Grant, Key
+from simulator.services.regional import RegionalStates
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -240,7 +241,7 @@ class GrantOps:
 
     env: ServiceEnv
     finder: KeyFinder
-    _regions: dict[str, RegionState]
+    _regions: RegionalStates[RegionState]
 
     def state(self, account: str, region: str) -> RegionState:
         raise NotImplementedError

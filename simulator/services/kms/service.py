@@ -17,7 +17,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from simulator.core import quotas
 from simulator.core.context import RequestContext
 from simulator.core.errors import NotSimulatedException, ValidationException
-from simulator.core.persist import from_json, to_json
 from simulator.protocol.registry import operation
 from simulator.services.base import Service, ServiceEnv
 from simulator.services.kms import crypto, key_specs, key_states
@@ -59,6 +58,7 @@ from simulator.services.kms.model import (
 from simulator.services.kms.multiregion import MultiRegionOps
 from simulator.services.kms.rotation import RotationOps
 from simulator.services.kms.usage import UsageOps
+from simulator.services.regional import RegionalStates
 
 # Facts sheet 1.16 (K-RQ): resource quotas per account and Region (core/quotas.py).
 KEYS_PER_REGION = int(quotas.default("kms", "customer_managed_keys"))
@@ -129,7 +129,7 @@ class KmsService(
 
     def __init__(self, env: ServiceEnv) -> None:
         super().__init__(env)
-        self._regions: dict[str, RegionState] = {}
+        self._regions = RegionalStates(RegionState)
         self._aead: dict[str, AESGCM] = {}  # unsealed material, never persisted or shown
         self.finder = KeyFinder(self.state)
         self._trail_cache: dict[str, dict[str, str]] = {}  # key ARN -> CloudTrail resource
@@ -145,17 +145,13 @@ class KmsService(
 
     # -- state ----------------------------------------------------------------------------
     def state(self, account: str, region: str) -> RegionState:
-        slot = f"{account}:{region}"
-        st = self._regions.get(slot)
-        if st is None:
-            st = self._regions[slot] = RegionState()
-        return st
+        return self._regions.of(account, region)
 
     def dump(self) -> Any:
-        return {slot: to_json(st) for slot, st in self._regions.items()}
+        return self._regions.dump()
 
     def restore(self, data: Any) -> None:
-        self._regions = {slot: from_json(RegionState, raw) for slot, raw in data.items()}
+        self._regions.restore(data)
         self._aead.clear()
 
     def _cipher(self, key: Key, material: KeyMaterial) -> AESGCM:
