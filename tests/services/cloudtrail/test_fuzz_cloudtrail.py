@@ -13,7 +13,7 @@ from simulator import Cloud
 from simulator.core.errors import COMMON_CODES
 from simulator.protocol import spec
 from simulator.services.cloudtrail.service import CloudTrailService
-from tests.protocol.test_fuzz_model_inputs import _JUNK, wire_value
+from tests.protocol.wire_fuzz import JUNK, wire_value
 from tests.services.cloudtrail.test_lookup_events import LookupError_, call
 
 WORLD = Cloud(seed=97)
@@ -25,7 +25,7 @@ DECLARED = spec.declared_errors("cloudtrail") | COMMON_CODES
 @pytest.mark.parametrize("operation", sorted(CloudTrailService.operations))
 def test_generated_inputs_get_aws_errors(operation: str) -> None:
     shape = spec.service_model("cloudtrail").operation_model(operation).input_shape
-    bodies = st.one_of(wire_value(shape, REFS), _JUNK)
+    bodies = st.one_of(wire_value(shape, REFS), JUNK)
 
     @settings(
         max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)

@@ -20,7 +20,7 @@ from simulator.services.iam import model as iam_model
 from simulator.services.iam.service import IamService
 from simulator.services.sts import errors as sts_errors
 from simulator.services.sts.service import StsService
-from tests.protocol.test_fuzz_model_inputs import _JUNK, wire_value
+from tests.protocol.wire_fuzz import JUNK, wire_value
 from tests.services.iam.direct import DirectClient
 
 
@@ -107,7 +107,7 @@ def test_generated_inputs_never_break_a_handler(service: str, operation: str) ->
     @settings(
         max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
     )
-    @given(body=st.one_of(wire_value(shape, REFS), _JUNK) if shape is not None else st.just({}))
+    @given(body=st.one_of(wire_value(shape, REFS), JUNK) if shape is not None else st.just({}))
     def check(body: Any) -> None:
         try:
             params = codec.decode_input(shape, body)

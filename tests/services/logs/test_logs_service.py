@@ -6,8 +6,6 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from simulator import Cloud
 from simulator.core.errors import COMMON_CODES
@@ -15,7 +13,7 @@ from simulator.protocol import spec
 from simulator.services.logs import errors
 from simulator.services.logs.service import LogsService
 from tests.conftest import error_code
-from tests.protocol.test_fuzz_model_inputs import _JUNK, _send, wire_value
+from tests.protocol.wire_fuzz import check_json_operation
 from tests.services.logs.conftest import GROUP, handler
 
 
@@ -94,21 +92,12 @@ REFS = [GROUP, _STREAM["logStreamName"], _STREAM["arn"], "f/0/s", "b/1/s", "?INF
 DECLARED = spec.declared_errors("logs") | COMMON_CODES
 
 
+def _state() -> str:
+    return json.dumps(WORLD.service("lambda").dump(), sort_keys=True)
+
+
 @pytest.mark.parametrize("operation", sorted(LogsService.operations))
 def test_generated_inputs_get_declared_errors_and_change_nothing(operation: str) -> None:
-    shape = spec.service_model("logs").operation_model(operation).input_shape
-    bodies = st.one_of(wire_value(shape, REFS), _JUNK)
-
-    @settings(
-        max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    check_json_operation(
+        WORLD, "logs", operation, REFS, _state, DECLARED, examples=40, read_only=True
     )
-    @given(body=bodies)
-    def check(body: Any) -> None:
-        before = json.dumps(WORLD.service("lambda").dump(), sort_keys=True)
-        status, payload = _send(WORLD, f"Logs_20140328.{operation}", body)
-        assert status != 500, payload
-        if status != 200:
-            assert payload["__type"] in DECLARED, payload
-        assert json.dumps(WORLD.service("lambda").dump(), sort_keys=True) == before
-
-    check()

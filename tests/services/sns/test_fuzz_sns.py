@@ -16,7 +16,7 @@ from simulator.protocol import codec, registry, spec
 from simulator.protocol.validate import validate
 from simulator.protocol.wire import PROTOCOL_CODES
 from simulator.services.sns.service import SnsService
-from tests.protocol.test_fuzz_model_inputs import _JUNK, wire_value
+from tests.protocol.wire_fuzz import JUNK, wire_value
 from tests.services.iam.direct import DirectClient
 
 WORLD = Cloud(seed=97)
@@ -65,7 +65,7 @@ def test_generated_inputs_never_break_a_handler(operation: str) -> None:
     @settings(
         max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
     )
-    @given(body=st.one_of(wire_value(shape, REFS), _JUNK))
+    @given(body=st.one_of(wire_value(shape, REFS), JUNK))
     def check(body: Any) -> None:
         try:
             params = codec.decode_input(shape, body)
