@@ -33,11 +33,32 @@ def http_endpoint(cloud: Cloud) -> Iterator[str]:
         server.server_close()
 
 
+# HTTP clients made during a test, closed when it ends: a client left to the garbage
+# collector closes its pooled socket whenever the collector runs, and the ResourceWarning then
+# fails whatever later test is running (warnings are errors here).
+_OPEN_CLIENTS: list[Any] = []
+
+
+def closing(client: Any) -> Any:
+    """Close ``client`` (its HTTP connections) when the current test ends."""
+    _OPEN_CLIENTS.append(client)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _close_http_clients() -> Iterator[None]:
+    yield
+    while _OPEN_CLIENTS:
+        _OPEN_CLIENTS.pop().close()
+
+
 def http_client(cloud: Cloud, endpoint: str, service: str, region: str = "us-east-1") -> Any:
-    """A plain botocore client that really speaks HTTP to our server."""
+    """A plain botocore client that really speaks HTTP to our server (closed after the test)."""
     session = botocore.session.Session()
-    return session.create_client(
-        service, region_name=region, endpoint_url=endpoint, **cloud.credentials()
+    return closing(
+        session.create_client(
+            service, region_name=region, endpoint_url=endpoint, **cloud.credentials()
+        )
     )
 
 

@@ -29,7 +29,7 @@ from cryptography.x509.oid import NameOID
 
 from simulator import Cloud
 from simulator.transport.http_server import serve_in_thread
-from tests.conftest import TRANSPORTS
+from tests.conftest import TRANSPORTS, closing
 
 REGION = "us-east-1"
 MAIL = "oncall@example.com"
@@ -242,12 +242,14 @@ def factory(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Factory]:
     host, port = server.server_address[:2]
     creds = cloud.credentials()
     try:
-        yield lambda name: boto3.client(
-            name,
-            region_name=REGION,
-            endpoint_url=f"http://{host}:{port}",
-            config=quiet,
-            **creds,
+        yield lambda name: closing(
+            boto3.client(
+                name,
+                region_name=REGION,
+                endpoint_url=f"http://{host}:{port}",
+                config=quiet,
+                **creds,
+            )
         )
     finally:
         server.shutdown()

@@ -61,7 +61,8 @@ def test_http_endpoint_serves_json_and_survives_garbage(cloud: Cloud, http_endpo
     with pytest.raises(urllib.error.HTTPError) as exc:
         urllib.request.urlopen(req)
     assert exc.value.code == 400
-    body = json.loads(exc.value.read())
+    with exc.value:  # the error holds the open response: close it
+        body = json.loads(exc.value.read())
     assert body["__type"] == "UnknownOperationException"
     # Still serving.
     with urllib.request.urlopen(http_endpoint + "/") as resp:

@@ -111,6 +111,7 @@ def test_event_dry_run_and_request_errors(lam: Any, create: Any, cloud: Cloud) -
     assert "got 1" in cloud.lambda_functions.logs("echo")
     dry = lam.invoke(FunctionName="echo", InvocationType="DryRun", Payload=b'{"n": 2}')
     assert dry["StatusCode"] == 204
+    assert dry["Payload"].read() == b""  # (reading it also frees the HTTP connection)
     assert "got 2" not in cloud.lambda_functions.logs("echo")
     with pytest.raises(ClientError) as exc:
         lam.invoke(FunctionName="echo", Payload=b"{not json")

@@ -19,6 +19,7 @@ import pytest
 from simulator import Cloud
 from simulator.transport import botocore_hook
 from simulator.transport.http_server import serve_in_thread
+from tests.conftest import closing
 from tests.services.iam.direct import DirectClient
 
 Connect = Callable[..., Any]
@@ -65,7 +66,7 @@ def connect(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Connect]:
         )
         if kind == "in-process":
             botocore_hook.attach(client, cloud.dispatcher)
-        return client
+        return closing(client)
 
     try:
         yield make

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from simulator import Cloud
 from simulator.transport import botocore_hook
 from simulator.transport.http_server import serve_in_thread
-from tests.conftest import error_code, error_message
+from tests.conftest import closing, error_code, error_message
 from tests.services.iam.fixtures import http_session
 from tests.services.sts.helpers import assume, make_role
 
@@ -39,7 +39,7 @@ def kms_with(request: pytest.FixtureRequest, cloud: Cloud) -> Iterator[Any]:
         )
         if server is None:
             botocore_hook.attach(client, cloud.dispatcher)
-        return client
+        return closing(client)
 
     try:
         yield make
