@@ -182,6 +182,7 @@ def test_rest_json_service_binds_labels_headers_status_and_payload(
     assert out["Payload"].read() == b'{"echo": [1, 2]}'
     out = lam.invoke(FunctionName="my-fn", InvocationType="Event")
     assert out["StatusCode"] == 202
+    assert out["Payload"].read() == b'{"echo": null}'  # (reading also frees the connection)
     listed = lam.list_functions(MaxItems=3)["Functions"]
     assert [f["FunctionName"] for f in listed] == ["fn-0", "fn-1", "fn-2"]
     with pytest.raises(lam.exceptions.ResourceNotFoundException) as exc:
